@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("dashboard.urls")),
+    path("jobs/", include("jobs.urls")),
+    path("candidates/", include("candidates.urls")),
+    path("screening/", include("screening.urls")),
+    path("integrations/", include("integrations.urls")),
+]
+
+handler403 = "dashboard.views.permission_denied"
+handler404 = "dashboard.views.page_not_found"
+handler500 = "dashboard.views.server_error"
