@@ -298,14 +298,12 @@ class SandboxApp:
         store = self.store
         with store.lock:
             shared = [
-                {"id": store.new_id("st"), "name": name, "position": index}
+                {"id": store.new_id(), "name": name, "position": index}
                 for index, name in enumerate(DEFAULT_STAGE_NAMES)
             ]
-            store.reasons = [{"id": store.new_id("rr"), "name": name} for name in DEFAULT_REASONS]
-            store.users = [{"id": store.new_id("u"), "name": "Sandbox Admin", "email": "admin@sandbox.test"}]
-            store.sources = [
-                {"id": store.new_id("src"), "name": name} for name in ("Career site", "Hireboard", "Referral")
-            ]
+            store.reasons = [{"id": store.new_id(), "name": name} for name in DEFAULT_REASONS]
+            store.users = [{"id": store.new_id(), "name": "Sandbox Admin", "email": "admin@sandbox.test"}]
+            store.sources = [{"id": store.new_id(), "name": name} for name in ("Career site", "Hireboard", "Referral")]
             for number in range(1, jobs + 1):
                 job = make_job(number)
                 store.jobs[job["id"]] = job
@@ -313,7 +311,7 @@ class SandboxApp:
                     shared
                     if shared_stages
                     else [
-                        {"id": store.new_id("st"), "name": name, "position": index}
+                        {"id": store.new_id(), "name": name, "position": index}
                         for index, name in enumerate(DEFAULT_STAGE_NAMES)
                     ]
                 )
