@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from config import health
+
 urlpatterns = [
+    path("healthz", health.liveness, name="liveness"),
+    path("readyz", health.readiness, name="readiness"),
     path("admin/", admin.site.urls),
     path("", include("dashboard.urls")),
     path("jobs/", include("jobs.urls")),
