@@ -275,6 +275,9 @@ _INSTITUTION_RE = re.compile(
     r"Conservatory|Instituto|Technion|Fachhochschule|Bootcamp)\b",
     re.IGNORECASE,
 )
+_DATE_TAIL_RE = re.compile(
+    r"(?:19|20)\d\d\s*(?:[-–—]|to|until)?\s*(?:[A-Za-z]{3,9}\.?)?\s*$|(?:[-–—]|\bto)\s*$", re.IGNORECASE
+)
 _FIELD_AFTER_DEGREE_RE = re.compile(r"^\s*(?:,|in|of|-|–|:)?\s*(?:in\s+)?(?P<field>[A-Za-zÀ-ÿ&/ ]{3,60})")
 
 
@@ -313,6 +316,37 @@ def _heading_of(text: str) -> tuple[str | None, str]:
     return section, rest.strip()
 
 
+def _continues(previous: Line, body: str) -> bool:
+    """A PDF wraps long bullets and sentences onto lines that start in lower case."""
+    if previous.section == "heading" or not body[0].islower() or "@" in body or "://" in body:
+        return False
+    return previous.bullet or len(previous.text) >= 60
+
+
+def _join_wrapped_dates(lines: list[Line]) -> list[Line]:
+    """Table cells wrap "April 2023 to August" / "2025" onto two lines; put them back together."""
+    joined: list[Line] = []
+    skip = False
+    for index, line in enumerate(lines):
+        if skip:
+            skip = False
+            continue
+        following = lines[index + 1] if index + 1 < len(lines) else None
+        if (
+            following is not None
+            and not find_date_ranges(line.text)
+            and _DATE_TAIL_RE.search(line.text)
+            and len(following.text.split()) <= 4
+        ):
+            candidate = f"{line.text} {following.text}"
+            if find_date_ranges(candidate):
+                joined.append(Line(candidate, line.bullet, line.section))
+                skip = True
+                continue
+        joined.append(line)
+    return joined
+
+
 def split_lines(text: str) -> list[Line]:
     lines: list[Line] = []
     section: str | None = None
@@ -325,8 +359,7 @@ def split_lines(text: str) -> list[Line]:
         body = _clean(body)
         if not body:
             continue
-        if lines and body[0].islower() and lines[-1].section != "heading" and not bullet:
-            # A wrapped line of the previous paragraph or bullet.
+        if lines and not bullet and _continues(lines[-1], body):
             lines[-1].text = f"{lines[-1].text} {body}"
             continue
         if not bullet:
@@ -338,7 +371,7 @@ def split_lines(text: str) -> list[Line]:
                     lines.append(Line(inline, False, section))
                 continue
         lines.append(Line(body, bullet, section))
-    return lines
+    return _join_wrapped_dates(lines)
 
 
 def _header_lines(lines: list[Line], limit: int = 12) -> list[Line]:
@@ -405,14 +438,17 @@ def extract_email(text: str) -> str | None:
 
 def _first_phone(text: str, region: str, leniency) -> str | None:
     for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=leniency):
+        if "/" in match.raw_string or find_date_ranges(match.raw_string) or YEAR_RE.match(match.raw_string):
+            continue  # "2019 - 03/2021" is a date range, not a number
         return phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
     return None
 
 
 def extract_phone(lines: list[Line], text: str, region: str) -> str | None:
-    header_text = "\n".join(line.text for line in _header_lines(lines, 15))
-    labelled = _label_value(lines[:30], ("phone", "mobile", "tel", "telephone", "cell", "phone number"))
-    for candidate_text in filter(None, (labelled, header_text)):
+    # Contact details sit at the top, or in a footer at the very end.
+    contact_zone = "\n".join(line.text for line in [*_header_lines(lines, 15), *lines[-4:]])
+    labelled = _label_value(lines, ("phone", "mobile", "tel", "telephone", "cell", "phone number"))
+    for candidate_text in filter(None, (labelled, contact_zone)):
         for leniency in (phonenumbers.Leniency.VALID, phonenumbers.Leniency.POSSIBLE):
             phone = _first_phone(candidate_text, region, leniency)
             if phone:
