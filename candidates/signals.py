@@ -12,3 +12,5 @@ application_moved = Signal()
 application_created = Signal()
 # kwargs: note
 note_added = Signal()
+# kwargs: candidate (already anonymised), actor, remote_refs (ids/email before erasure)
+candidate_erased = Signal()

@@ -181,7 +181,9 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "anonymise-inactive-candidates": {"task": "candidates.anonymise_inactive", "schedule": 24 * 3600},
+}
 
 # Encryption of secrets at rest (ATS credentials, webhook secrets): comma-separated Fernet
 # keys, newest first; older keys still decrypt, so keys rotate without downtime.

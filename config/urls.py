@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("dashboard.urls")),
     path("jobs/", include("jobs.urls")),
     path("candidates/", include("candidates.urls")),
+    path("privacy/", include("candidates.privacy_urls")),
     path("screening/", include("screening.urls")),
     path("integrations/", include("integrations.urls")),
 ]
