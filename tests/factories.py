@@ -148,6 +148,8 @@ class ResumeScoreFactory(factory.django.DjangoModelFactory):
 
 
 class TestLogFactory(factory.django.DjangoModelFactory):
+    __test__ = False
+
     class Meta:
         model = TestLog
 
