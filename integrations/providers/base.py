@@ -205,8 +205,11 @@ class HttpClient:
         timeout: tuple[float, float] | float = DEFAULT_TIMEOUT,
         error_message: ErrorMessageParser = default_error_message,
         session: requests.Session | None = None,
+        throttle: Callable[[], None] | None = None,
     ):
         self.base_url = base_url.rstrip("/")
+        # Called before every request: the per-connection rate limiter of the caller.
+        self.throttle = throttle
         self.timeout = timeout
         self.error_message = error_message
         self.session = session or requests.Session()
@@ -224,6 +227,8 @@ class HttpClient:
         self, method: str, path: str, *, expected_statuses: tuple[int, ...] = (), **kwargs: Any
     ) -> requests.Response:
         kwargs.setdefault("timeout", self.timeout)
+        if self.throttle is not None:
+            self.throttle()
         try:
             response = self.session.request(method, self.url(path), **kwargs)
         except requests.Timeout as exc:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -57,10 +57,13 @@ class GreenhouseProvider(ATSProvider):
         base_url: str = "https://harvest.greenhouse.io/v1",
         page_size: int = 100,
         timeout: Any = DEFAULT_TIMEOUT,
+        throttle: Callable[[], None] | None = None,
     ):
         self.on_behalf_of = str(on_behalf_of)
         self.page_size = page_size
-        self.http = HttpClient(base_url, auth=(api_key, ""), timeout=timeout, error_message=error_message)
+        self.http = HttpClient(
+            base_url, auth=(api_key, ""), timeout=timeout, error_message=error_message, throttle=throttle
+        )
 
     def _write(self, method: str, path: str, payload: dict[str, Any]) -> Any:
         return self.http.json(method, path, json=payload, headers={"On-Behalf-Of": self.on_behalf_of})

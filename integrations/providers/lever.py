@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -41,10 +41,11 @@ class LeverProvider(ATSProvider):
         base_url: str = "https://api.lever.co/v1",
         page_size: int = 100,
         timeout: Any = DEFAULT_TIMEOUT,
+        throttle: Callable[[], None] | None = None,
     ):
         self.perform_as = perform_as
         self.page_size = min(page_size, 100)
-        self.http = HttpClient(base_url, auth=(api_key, ""), timeout=timeout)
+        self.http = HttpClient(base_url, auth=(api_key, ""), timeout=timeout, throttle=throttle)
 
     def _paged(self, path: str, params: dict[str, Any]) -> Iterator[dict[str, Any]]:
         def fetch(offset: str | None) -> tuple[list[dict[str, Any]], str | None]:

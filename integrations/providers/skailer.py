@@ -17,7 +17,7 @@ the error body ``{"error", "message"}``, and the read endpoints ``GET /candidate
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -54,10 +54,14 @@ class SkailerProvider(ATSProvider):
         base_url: str = "https://api.skailer.com",
         page_size: int = 50,
         timeout: Any = DEFAULT_TIMEOUT,
+        throttle: Callable[[], None] | None = None,
     ):
         self.page_size = page_size
         self.http = HttpClient(
-            f"{base_url.rstrip('/')}/api/v1", headers={"Authorization": f"Bearer {api_token}"}, timeout=timeout
+            f"{base_url.rstrip('/')}/api/v1",
+            headers={"Authorization": f"Bearer {api_token}"},
+            timeout=timeout,
+            throttle=throttle,
         )
         self._pipelines: dict[str, list[RemoteStage]] | None = None
         self._job_pipeline: dict[str, str] = {}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -45,6 +45,7 @@ class WorkableProvider(ATSProvider):
         base_url: str = "",
         page_size: int = 50,
         timeout: Any = DEFAULT_TIMEOUT,
+        throttle: Callable[[], None] | None = None,
     ):
         self.subdomain = subdomain
         self.member_id = member_id
@@ -53,6 +54,7 @@ class WorkableProvider(ATSProvider):
             base_url or f"https://{subdomain}.workable.com/spi/v3",
             headers={"Authorization": f"Bearer {token}"},
             timeout=timeout,
+            throttle=throttle,
         )
         self._stage_cache: dict[str, list[RemoteStage]] = {}
 

@@ -160,6 +160,7 @@ class ZohoRecruitProvider(ATSProvider):
         refresh_margin: float = 300.0,
         page_size: int = 200,
         timeout: Any = DEFAULT_TIMEOUT,
+        throttle: Callable[[], None] | None = None,
     ):
         self.accounts_url = accounts_url.rstrip("/")
         self.client_id = client_id
@@ -173,7 +174,7 @@ class ZohoRecruitProvider(ATSProvider):
         self._reload_tokens = reload_tokens
         self._on_tokens = on_tokens
         domain = (api_domain or tokens.api_domain).rstrip("/")
-        self.http = HttpClient(f"{domain}/recruit/v2", timeout=timeout)
+        self.http = HttpClient(f"{domain}/recruit/v2", timeout=timeout, throttle=throttle)
 
     # ---- tokens ------------------------------------------------------------------------
 
