@@ -175,3 +175,19 @@ def add_note(*, candidate: Candidate, author: User, body: str, application: Appl
     )
     note_added.send(sender=Note, note=note)
     return note
+
+
+@transaction.atomic
+def bulk_move_applications(
+    *,
+    applications: list[Application],
+    to_stage: Stage,
+    actor: User,
+    reason: str = "",
+) -> int:
+    """Move several applications at once: all of them, or none when one move is refused."""
+    moved = 0
+    for application in sorted(applications, key=lambda a: a.pk):
+        if move_application(application=application, to_stage=to_stage, actor=actor, reason=reason) is not None:
+            moved += 1
+    return moved

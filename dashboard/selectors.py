@@ -1,19 +1,122 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, Min, QuerySet
 from django.utils import timezone
 
-from candidates.models import Application
+from candidates.models import Application, StageChange
 from dashboard.models import User
 from jobs.models import Job
+from screening.models import Resume
+
+ACTIVITY_LIMIT = 12
+SYNC_SCAN_LIMIT = 500
 
 
-def home_summary(*, user: User) -> dict[str, int]:
+def _today_start() -> datetime:
+    return timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def sync_problems_count(*, user: User) -> int | None:
+    """Applications whose ATS sync failed, or None while no ATS integration is installed."""
+    try:
+        from integrations import selectors as integration_selectors
+    except ImportError:
+        return None
+    if hasattr(integration_selectors, "sync_problems_count"):
+        return integration_selectors.sync_problems_count(user=user)
+    if not hasattr(integration_selectors, "sync_status_for_applications"):
+        return None
+    recent_ids = list(
+        Application.objects.visible_to(user).order_by("-updated_at").values_list("pk", flat=True)[:SYNC_SCAN_LIMIT]
+    )
+    statuses = integration_selectors.sync_status_for_applications(recent_ids) if recent_ids else {}
+    return sum(1 for status in statuses.values() if "fail" in str(status).lower())
+
+
+def home_summary(*, user: User) -> dict[str, int | None]:
     visible_jobs = Job.objects.visible_to(user)
-    today_start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     applications = Application.objects.visible_to(user)
     return {
         "visible_jobs_count": visible_jobs.count(),
         "open_jobs_count": visible_jobs.open().count(),
-        "applicants_today_count": applications.filter(applied_at__gte=today_start).count(),
+        "applicants_today_count": applications.filter(applied_at__gte=_today_start()).count(),
         "applications_count": applications.count(),
+        "awaiting_review_count": Resume.objects.visible_to(user)
+        .current()
+        .filter(status=Resume.Status.PARSED, is_approved__isnull=True)
+        .count(),
+        "sync_problems_count": sync_problems_count(user=user),
     }
+
+
+@dataclass(frozen=True)
+class FunnelStep:
+    name: str
+    count: int
+    percent: float
+
+
+def stage_funnel(*, user: User) -> list[FunnelStep]:
+    """Applications per stage name across the user's jobs, in pipeline order."""
+    rows = (
+        Application.objects.visible_to(user)
+        .order_by()
+        .values("stage__name")
+        .annotate(n=Count("pk"), position=Min("stage__order"))
+        .order_by("position", "stage__name")
+    )
+    rows = list(rows)
+    largest = max((row["n"] for row in rows), default=0)
+    return [
+        FunnelStep(
+            name=row["stage__name"], count=row["n"], percent=round(row["n"] / largest * 100, 1) if largest else 0.0
+        )
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class ActivityItem:
+    at: datetime
+    kind: str
+    text: str
+    candidate_id: int
+    job_id: int
+
+
+def recent_activity(*, user: User, limit: int = ACTIVITY_LIMIT) -> list[ActivityItem]:
+    """Stage moves, resume uploads and reviews, newest first (three queries)."""
+    items: list[ActivityItem] = []
+    moves = (
+        StageChange.objects.visible_to(user)
+        .select_related("application__candidate", "application__job", "from_stage", "to_stage", "actor")
+        .order_by("-at", "-pk")[:limit]
+    )
+    for move in moves:
+        who = (move.actor.name or move.actor.email) if move.actor else move.get_source_display()
+        if move.from_stage is None:
+            text = f"{move.application.candidate.name} applied to {move.application.job.title}"
+        else:
+            text = (
+                f"{who} moved {move.application.candidate.name} from {move.from_stage.name} "
+                f"to {move.to_stage.name} ({move.application.job.title})"
+            )
+        items.append(ActivityItem(move.at, "move", text, move.application.candidate_id, move.application.job_id))
+    resumes = Resume.objects.visible_to(user).select_related("candidate", "job", "approved_by")
+    for resume in resumes.order_by("-created_at")[:limit]:
+        text = f"Resume uploaded for {resume.candidate.name} ({resume.job.title})"
+        items.append(ActivityItem(resume.created_at, "upload", text, resume.candidate_id, resume.job_id))
+    for resume in resumes.filter(reviewed_at__isnull=False).order_by("-reviewed_at")[:limit]:
+        verdict = "approved" if resume.is_approved else "rejected"
+        who = (resume.approved_by.name or resume.approved_by.email) if resume.approved_by else "Someone"
+        text = f"{who} {verdict} the resume of {resume.candidate.name} ({resume.job.title})"
+        items.append(ActivityItem(resume.reviewed_at, "review", text, resume.candidate_id, resume.job_id))
+    items.sort(key=lambda item: item.at, reverse=True)
+    return items[:limit]
+
+
+def members_for_list(*, user: User) -> QuerySet[User]:
+    return User.objects.visible_to(user).order_by("-is_active", "name", "email")

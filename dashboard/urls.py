@@ -6,6 +6,11 @@ from dashboard.access import member_required, public
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("members/", views.members, name="members"),
+    path("members/invite/", views.invite_member, name="invite_member"),
+    path("members/<int:user_id>/role/", views.change_role, name="change_role"),
+    path("members/<int:user_id>/active/", views.set_active, name="set_member_active"),
+    path("accounts/invite/<uidb64>/<token>/", views.accept_invite, name="accept_invite"),
     path("accounts/login/", public(auth_views.LoginView.as_view(redirect_authenticated_user=True)), name="login"),
     path("accounts/logout/", public(auth_views.LogoutView.as_view()), name="logout"),
     path(

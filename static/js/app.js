@@ -1,11 +1,203 @@
 // Small progressive enhancements; every page works without this file.
-document.addEventListener("htmx:responseError", function (event) {
-  var box = document.getElementById("messages");
-  if (!box) return;
-  var note = document.createElement("div");
-  note.className = "message message-error";
-  note.setAttribute("role", "alert");
-  var text = event.detail.xhr.getResponseHeader("HX-Error-Message") || "That did not work (" + event.detail.xhr.status + "). Please try again.";
-  note.textContent = text;
-  box.appendChild(note);
-});
+(function () {
+  "use strict";
+
+  function showMessage(text, level) {
+    var box = document.getElementById("messages");
+    if (!box) return;
+    var note = document.createElement("div");
+    note.className = "message message-" + (level || "error");
+    note.setAttribute("role", level === "error" ? "alert" : "status");
+    note.textContent = text;
+    box.appendChild(note);
+  }
+
+  document.addEventListener("htmx:responseError", function (event) {
+    var xhr = event.detail.xhr;
+    showMessage(xhr.getResponseHeader("HX-Error-Message") || "That did not work (" + xhr.status + "). Please try again.");
+    var card = event.detail.elt && event.detail.elt.closest && event.detail.elt.closest("[data-card]");
+    if (card) snapBack(card);
+  });
+  document.addEventListener("htmx:sendError", function () {
+    showMessage("The server could not be reached. Check your connection and try again.");
+  });
+
+  // ---- Pipeline board: drag and drop posts the card's own "Move to…" form. ----
+  var origin = null;
+
+  function snapBack(card) {
+    if (origin && origin.card === card && origin.list) {
+      origin.list.insertBefore(card, origin.next && origin.next.parentNode === origin.list ? origin.next : null);
+    }
+    origin = null;
+  }
+
+  document.addEventListener("dragstart", function (event) {
+    var card = event.target.closest && event.target.closest("[data-card][draggable=true]");
+    if (!card) return;
+    origin = { card: card, list: card.parentNode, next: card.nextSibling };
+    event.dataTransfer.effectAllowed = "move";
+    event.dataTransfer.setData("text/plain", card.id);
+    card.classList.add("dragging");
+  });
+  document.addEventListener("dragend", function (event) {
+    var card = event.target.closest && event.target.closest("[data-card]");
+    if (card) card.classList.remove("dragging");
+    document.querySelectorAll(".drop-target").forEach(function (el) { el.classList.remove("drop-target"); });
+  });
+  document.addEventListener("dragover", function (event) {
+    var zone = event.target.closest && event.target.closest("[data-dropzone]");
+    if (!zone || !origin) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = "move";
+    zone.classList.add("drop-target");
+  });
+  document.addEventListener("dragleave", function (event) {
+    var zone = event.target.closest && event.target.closest("[data-dropzone]");
+    if (zone && !zone.contains(event.relatedTarget)) zone.classList.remove("drop-target");
+  });
+  document.addEventListener("drop", function (event) {
+    var zone = event.target.closest && event.target.closest("[data-dropzone]");
+    if (!zone || !origin) return;
+    event.preventDefault();
+    zone.classList.remove("drop-target");
+    var card = document.getElementById(event.dataTransfer.getData("text/plain")) || origin.card;
+    if (!card || card.dataset.stageId === zone.dataset.stageId) { origin = null; return; }
+    var form = card.querySelector(".move-form");
+    if (!form) return;
+    form.querySelector("select[name=stage]").value = zone.dataset.stageId;
+    if (zone.dataset.stageKind === "rejected") {
+      // A rejection needs a reason: open the card's menu on the reason field instead of posting.
+      var menu = card.querySelector("details.move-menu");
+      menu.open = true;
+      var reason = form.querySelector("textarea[name=reason]");
+      reason.required = true;
+      reason.focus();
+      origin = null;
+      return;
+    }
+    zone.insertBefore(card, zone.firstChild);
+    form.requestSubmit();
+  });
+
+  // The reason box is required when the chosen stage is a rejection.
+  document.addEventListener("change", function (event) {
+    var select = event.target;
+    if (!select.matches || !select.matches(".move-form select[name=stage], #bulk-stage")) return;
+    var option = select.options[select.selectedIndex];
+    var reason = select.form.querySelector("[name=reason]");
+    if (reason) reason.required = option && option.dataset.kind === "rejected";
+  });
+
+  // After a move, keep keyboard focus on the moved card.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail.elt;
+    if (!form.matches || !form.matches(".move-form")) return;
+    var id = form.getAttribute("hx-target").replace("#", "");
+    window.setTimeout(function () {
+      var card = document.getElementById(id);
+      if (card) card.focus();
+      origin = null;
+    }, 50);
+  });
+
+  // ---- Dialogs: links marked data-opens-modal load into #modal-body and open the dialog. ----
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (event.detail.target && event.detail.target.id === "modal-body") {
+      var dialog = document.getElementById("modal");
+      if (dialog && !dialog.open) dialog.showModal();
+    }
+  });
+  document.addEventListener("click", function (event) {
+    var closer = event.target.closest && event.target.closest("[data-closes-modal]");
+    var dialog = document.getElementById("modal");
+    if (closer && dialog && dialog.open && dialog.contains(closer)) {
+      event.preventDefault();
+      dialog.close();
+    }
+    var reset = event.target.closest && event.target.closest("[data-reset-form]");
+    if (reset && reset.form !== null) {
+      var form = reset.closest("form");
+      if (form) form.querySelectorAll("input, select").forEach(function (field) {
+        if (field.type === "checkbox") field.checked = false;
+        else if (field.type !== "hidden") field.value = "";
+      });
+    }
+  });
+
+  // ---- Job form: live total of the score weights, and a tag input for skills. ----
+  function updateWeights(box) {
+    var total = 0;
+    box.querySelectorAll("input.weight").forEach(function (input) { total += parseFloat(input.value || "0") || 0; });
+    var out = box.querySelector("[data-weights-total]");
+    if (out) {
+      out.textContent = total.toFixed(2) + (Math.abs(total - 1) > 0.005 ? " — must be 1.00" : " ✓");
+    }
+  }
+  function initWeights(root) {
+    root.querySelectorAll("[data-weights]").forEach(function (box) {
+      updateWeights(box);
+      box.addEventListener("input", function () { updateWeights(box); });
+    });
+  }
+
+  function initTagInput(input) {
+    if (input.dataset.enhanced) return;
+    input.dataset.enhanced = "1";
+    var box = document.createElement("div");
+    box.className = "tag-box";
+    var entry = document.createElement("input");
+    entry.type = "text";
+    entry.setAttribute("list", input.getAttribute("list"));
+    entry.setAttribute("aria-label", "Add a skill");
+    entry.placeholder = "Type a skill, press Enter";
+    input.type = "hidden";
+    input.parentNode.insertBefore(box, input.nextSibling);
+    function tags() { return input.value.split(",").map(function (s) { return s.trim(); }).filter(Boolean); }
+    function render() {
+      box.querySelectorAll(".tag").forEach(function (tag) { tag.remove(); });
+      tags().forEach(function (name) {
+        var tag = document.createElement("span");
+        tag.className = "tag";
+        tag.textContent = name;
+        var remove = document.createElement("button");
+        remove.type = "button";
+        remove.textContent = "×";
+        remove.setAttribute("aria-label", "Remove " + name);
+        remove.addEventListener("click", function () {
+          input.value = tags().filter(function (t) { return t !== name; }).join(", ");
+          render();
+          entry.focus();
+        });
+        tag.appendChild(remove);
+        box.insertBefore(tag, entry);
+      });
+    }
+    function add() {
+      var name = entry.value.replace(/,/g, " ").trim();
+      if (!name) return;
+      var current = tags();
+      if (current.map(function (t) { return t.toLowerCase(); }).indexOf(name.toLowerCase()) === -1) current.push(name);
+      input.value = current.join(", ");
+      entry.value = "";
+      render();
+    }
+    entry.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" || event.key === ",") { event.preventDefault(); add(); }
+      else if (event.key === "Backspace" && !entry.value) {
+        var current = tags(); current.pop(); input.value = current.join(", "); render();
+      }
+    });
+    entry.addEventListener("change", add);
+    if (input.form) input.form.addEventListener("submit", add);
+    box.appendChild(entry);
+    render();
+  }
+
+  function init(root) {
+    initWeights(root);
+    root.querySelectorAll("input.tag-input").forEach(initTagInput);
+  }
+  document.addEventListener("DOMContentLoaded", function () { init(document); });
+  document.addEventListener("htmx:load", function (event) { init(event.detail.elt); });
+})();

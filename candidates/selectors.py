@@ -1,0 +1,167 @@
+"""Read queries for candidates, applications and the pipeline board; always scoped."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
+from django.db.models.functions import RowNumber
+
+from candidates.models import Application, Candidate, Note, StageChange
+from dashboard.models import User
+from jobs.models import Job, Stage
+from screening.models import PersonalityScreening, Resume, ResumeScore, TestLog
+
+BOARD_PAGE_SIZE = 20
+CARD_ORDER = (F("stage_entered_at").desc(), F("pk").desc())
+
+
+def with_card_data(applications: QuerySet[Application]) -> QuerySet[Application]:
+    """Everything a card or a table row shows, as annotations: one query for any number of rows."""
+    same_application = {"candidate_id": OuterRef("candidate_id"), "job_id": OuterRef("job_id")}
+    latest_test = TestLog.objects.filter(**same_application).order_by("-created_at", "-pk")
+    latest_screening = PersonalityScreening.objects.filter(**same_application).order_by("-invited_at", "-pk")
+    return applications.select_related("candidate", "stage").annotate(
+        overall_score=Subquery(
+            ResumeScore.objects.filter(
+                resume__candidate_id=OuterRef("candidate_id"),
+                resume__job_id=OuterRef("job_id"),
+                resume__is_current=True,
+            ).values("overall_score")[:1]
+        ),
+        has_test=Exists(latest_test),
+        test_passed=Subquery(latest_test.values("passed")[:1]),
+        screening_status=Subquery(latest_screening.values("status")[:1]),
+    )
+
+
+def sync_statuses(application_ids: list[int]) -> dict[int, str]:
+    """ATS sync state per application, from the integrations app when it is installed."""
+    try:
+        from integrations.selectors import sync_status_for_applications
+    except ImportError:
+        return {}
+    if not application_ids:
+        return {}
+    return sync_status_for_applications(application_ids)
+
+
+def attach_sync_status(applications: list[Application]) -> list[Application]:
+    statuses = sync_statuses([application.pk for application in applications])
+    for application in applications:
+        application.sync_status = statuses.get(application.pk)
+    return applications
+
+
+@dataclass
+class BoardColumn:
+    stage: Stage
+    count: int
+    cards: list[Application] = field(default_factory=list)
+
+    @property
+    def has_more(self) -> bool:
+        return self.count > len(self.cards)
+
+
+def job_applications(*, user: User, job: Job) -> QuerySet[Application]:
+    return Application.objects.visible_to(user).filter(job=job)
+
+
+def stage_counts(*, user: User, job: Job) -> dict[int, int]:
+    rows = job_applications(user=user, job=job).order_by().values("stage_id").annotate(n=Count("pk"))
+    return {row["stage_id"]: row["n"] for row in rows}
+
+
+def board_for_job(*, user: User, job: Job, per_column: int = BOARD_PAGE_SIZE) -> list[BoardColumn]:
+    """A column per stage with its exact count and its first `per_column` cards.
+
+    Three queries whatever the number of applications: stages, counts, and the cards
+    (a window function keeps the first N of each stage in the database).
+    """
+    stages = list(job.stages())
+    counts = stage_counts(user=user, job=job)
+    ranked = with_card_data(job_applications(user=user, job=job)).annotate(
+        position=Window(RowNumber(), partition_by=[F("stage_id")], order_by=list(CARD_ORDER))
+    )
+    cards = attach_sync_status(list(ranked.filter(position__lte=per_column).order_by("stage_id", *CARD_ORDER)))
+    columns = {stage.pk: BoardColumn(stage=stage, count=counts.get(stage.pk, 0)) for stage in stages}
+    for card in cards:
+        if card.stage_id in columns:
+            columns[card.stage_id].cards.append(card)
+    return list(columns.values())
+
+
+def stage_cards(*, user: User, job: Job, stage: Stage, offset: int, limit: int = BOARD_PAGE_SIZE) -> list[Application]:
+    queryset = with_card_data(job_applications(user=user, job=job).filter(stage=stage)).order_by(*CARD_ORDER)
+    return attach_sync_status(list(queryset[offset : offset + limit]))
+
+
+def card(*, user: User, application_id: int) -> Application:
+    application = with_card_data(Application.objects.visible_to(user)).select_related("job").get(pk=application_id)
+    attach_sync_status([application])
+    return application
+
+
+def applications_table(*, user: User, job: Job) -> QuerySet[Application]:
+    return with_card_data(job_applications(user=user, job=job))
+
+
+def job_history(*, user: User, job: Job) -> QuerySet[StageChange]:
+    return (
+        StageChange.objects.visible_to(user)
+        .filter(application__job=job)
+        .select_related("application__candidate", "from_stage", "to_stage", "actor")
+        .order_by("-at", "-pk")
+    )
+
+
+def candidates_for_list(*, user: User) -> QuerySet[Candidate]:
+    visible_applications = Application.objects.visible_to(user)
+    return Candidate.objects.visible_to(user).annotate(
+        applications_count=Count("applications", filter=Q(applications__in=visible_applications), distinct=True)
+    )
+
+
+def candidate_profile(*, user: User, candidate: Candidate) -> dict[str, Any]:
+    """All the visible parts of one candidate: a fixed number of queries."""
+    applications = attach_sync_status(
+        list(
+            with_card_data(Application.objects.visible_to(user).filter(candidate=candidate))
+            .select_related("job")
+            .prefetch_related(
+                Prefetch(
+                    "stage_changes",
+                    queryset=StageChange.objects.select_related("from_stage", "to_stage", "actor").order_by(
+                        "-at", "-pk"
+                    ),
+                )
+            )
+            .order_by("-applied_at")
+        )
+    )
+    visible_jobs = Job.objects.visible_to(user).values("pk")
+    return {
+        "applications": applications,
+        "resumes": Resume.objects.visible_to(user)
+        .filter(candidate=candidate)
+        .select_related("job", "score", "approved_by")
+        .order_by("-created_at"),
+        "test_logs": TestLog.objects.visible_to(user).filter(candidate=candidate).select_related("job"),
+        "screenings": PersonalityScreening.objects.visible_to(user)
+        .filter(candidate=candidate)
+        .select_related("job", "instrument"),
+        "notes": candidate_notes(user=user, candidate=candidate, visible_jobs=visible_jobs),
+    }
+
+
+def candidate_notes(*, user: User, candidate: Candidate, visible_jobs=None) -> QuerySet[Note]:
+    visible_jobs = visible_jobs if visible_jobs is not None else Job.objects.visible_to(user).values("pk")
+    return (
+        Note.objects.visible_to(user)
+        .filter(candidate=candidate)
+        .filter(Q(application__isnull=True) | Q(application__job_id__in=visible_jobs))
+        .select_related("author", "application__job")
+        .order_by("-created_at")
+    )
