@@ -250,18 +250,18 @@ LOGGING = {
 # JSON API v1 (config/api.py): token auth, one response envelope, per-token throttling.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["dashboard.api_auth.ApiTokenAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["config.api.IsOrgMember"],
-    "DEFAULT_RENDERER_CLASSES": ["config.api.EnvelopeJSONRenderer"],
+    "DEFAULT_PERMISSION_CLASSES": ["config.api_framework.IsOrgMember"],
+    "DEFAULT_RENDERER_CLASSES": ["config.api_framework.EnvelopeJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
         "rest_framework.parsers.JSONParser",
         "rest_framework.parsers.MultiPartParser",
         "rest_framework.parsers.FormParser",
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "config.api.PagePagination",
-    "DEFAULT_THROTTLE_CLASSES": ["config.api.TokenRateThrottle"],
-    "DEFAULT_SCHEMA_CLASS": "config.api.EnvelopeAutoSchema",
-    "EXCEPTION_HANDLER": "config.api.envelope_exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "config.api_framework.PagePagination",
+    "DEFAULT_THROTTLE_CLASSES": ["config.api_framework.TokenRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "config.api_schema.EnvelopeAutoSchema",
+    "EXCEPTION_HANDLER": "config.api_framework.envelope_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "DATETIME_FORMAT": "iso-8601",
     "COERCE_DECIMAL_TO_STRING": False,
@@ -279,7 +279,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "CandidateSourceEnum": "candidates.models.Candidate.Source",
+        "StageChangeSourceEnum": "candidates.models.StageChange.Source",
+        "JobStatusEnum": "jobs.models.Job.Status",
+        "ResumeStatusEnum": "screening.models.Resume.Status",
+    },
 }
 # Outbound webhooks: refuse loopback and private addresses (SSRF) unless explicitly allowed.
 WEBHOOKS_ALLOW_PRIVATE_URLS = env.bool("WEBHOOKS_ALLOW_PRIVATE_URLS", default=DEBUG)

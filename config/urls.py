@@ -13,6 +13,8 @@ urlpatterns = [
     path("privacy/", include("candidates.privacy_urls")),
     path("screening/", include("screening.urls")),
     path("integrations/", include("integrations.urls")),
+    path("settings/", include("dashboard.urls_settings")),
+    path("api/v1/", include("config.api")),
 ]
 
 handler403 = "dashboard.views.permission_denied"

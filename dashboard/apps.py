@@ -3,3 +3,7 @@ from django.apps import AppConfig
 
 class DashboardConfig(AppConfig):
     name = "dashboard"
+
+    def ready(self):
+        # Outbound webhooks listen to the core events (candidates.signals, dashboard.events).
+        from dashboard import webhooks_out  # noqa: F401

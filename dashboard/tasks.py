@@ -1,0 +1,23 @@
+from config.celery import app
+from dashboard import webhooks_out
+from dashboard.models import WebhookDelivery
+
+# 60 s, 2 min, 4 min, … capped at an hour, with jitter: about 60 attempts span the
+# 24-hour retry window, after which attempt_delivery gives up on its own.
+WEBHOOK_MAX_RETRIES = 60
+
+
+@app.task(
+    bind=True,
+    autoretry_for=(webhooks_out.DeliveryFailed,),
+    retry_backoff=60,
+    retry_backoff_max=3600,
+    retry_jitter=True,
+    max_retries=WEBHOOK_MAX_RETRIES,
+    acks_late=True,
+)
+def deliver_webhook(self, delivery_id: int) -> None:
+    delivery = WebhookDelivery.objects.unscoped().select_related("endpoint").filter(pk=delivery_id).first()
+    if delivery is None or delivery.is_finished:
+        return
+    webhooks_out.attempt_delivery(delivery=delivery, last_try=self.request.retries >= WEBHOOK_MAX_RETRIES)
