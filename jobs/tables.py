@@ -11,7 +11,7 @@ class JobTable(tables.Table):
     title = tables.Column(linkify=("jobs:board", {"job_id": tables.A("pk")}))
     location = tables.Column()
     employment_type = tables.Column(verbose_name="Type")
-    owner = tables.Column(accessor="owner__name", order_by=("owner__name", "owner__email"))
+    owner = tables.Column(accessor="owner__name", verbose_name="Owner", order_by=("owner__name", "owner__email"))
     status = tables.Column()
     published = tables.BooleanColumn(yesno="Yes,No")
     applicants_count = tables.Column(verbose_name="Applicants")
