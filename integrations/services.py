@@ -88,7 +88,9 @@ def _zoho_options(connection: AtsConnection) -> dict[str, Any]:
         credentials = fresh.credentials
         credentials.update(access_token=tokens.access_token, expires_at=tokens.expires_at, api_domain=tokens.api_domain)
         fresh.credentials = credentials
-        AtsConnection.objects.unscoped().filter(pk=connection.pk).update(credentials_encrypted=fresh.credentials_encrypted)
+        AtsConnection.objects.unscoped().filter(pk=connection.pk).update(
+            credentials_encrypted=fresh.credentials_encrypted
+        )
 
     return {
         "connection_key": f"connection-{connection.pk}",
@@ -108,7 +110,9 @@ def provider_for(connection: AtsConnection, *, timeout: Any = DEFAULT_TIMEOUT, t
 
 
 def _note_connection_error(connection: AtsConnection, message: str) -> None:
-    AtsConnection.objects.unscoped().filter(pk=connection.pk).update(last_error=message[:2000], last_error_at=timezone.now())
+    AtsConnection.objects.unscoped().filter(pk=connection.pk).update(
+        last_error=message[:2000], last_error_at=timezone.now()
+    )
 
 
 # with_retries: synchronous admin actions (test, import) ride out 429s and blips.
@@ -216,7 +220,9 @@ def _prefill_stage_mappings(job_link: JobLink, remote_stages: list[Any]) -> int:
     by_name = {stage.name.strip().casefold(): stage for stage in remote_stages}
     mapped = 0
     for stage in job_link.job.stages():
-        mapping, _ = StageMapping.objects.unscoped().get_or_create(org_id=job_link.org_id, job_link=job_link, stage=stage)
+        mapping, _ = StageMapping.objects.unscoped().get_or_create(
+            org_id=job_link.org_id, job_link=job_link, stage=stage
+        )
         if mapping.remote_stage_id:
             continue  # an admin's choice (or an earlier match) wins over re-matching
         remote = by_name.get(stage.name.strip().casefold())
@@ -232,16 +238,33 @@ def import_jobs(*, connection: AtsConnection, actor: User, remote_ids: list[str]
     updates the linked jobs instead of adding new ones."""
     _require_admin(actor, connection.org)
     provider = provider_for(connection)
-    remote_jobs = [job for job in with_retries(lambda: list(provider.iter_jobs()))() if not remote_ids or job.id in remote_ids]
+    remote_jobs = [
+        job for job in with_retries(lambda: list(provider.iter_jobs()))() if not remote_ids or job.id in remote_ids
+    ]
     result = ImportResult()
     for remote_job in remote_jobs:
         remote_stages = with_retries(provider.list_stages)(remote_job.id)
         with transaction.atomic():
-            link = JobLink.objects.unscoped().select_for_update().filter(connection=connection, remote_id=remote_job.id).first()
-            fields = {"title": remote_job.title[:200] or remote_job.id, "location": remote_job.location[:200], "jd_html": remote_job.description}
+            link = (
+                JobLink.objects.unscoped()
+                .select_for_update()
+                .filter(connection=connection, remote_id=remote_job.id)
+                .first()
+            )
+            fields = {
+                "title": remote_job.title[:200] or remote_job.id,
+                "location": remote_job.location[:200],
+                "jd_html": remote_job.description,
+            }
             if link is None:
                 job = job_services.create_job(actor=actor, status=Job.Status.OPEN, **fields)
-                link = JobLink.objects.create(org=connection.org, connection=connection, job=job, remote_id=remote_job.id, remote_title=remote_job.title[:300])
+                link = JobLink.objects.create(
+                    org=connection.org,
+                    connection=connection,
+                    job=job,
+                    remote_id=remote_job.id,
+                    remote_title=remote_job.title[:300],
+                )
                 result.created += 1
             else:
                 job_services.update_job(job=link.job, actor=actor, **fields)
@@ -259,13 +282,17 @@ def link_job(*, connection: AtsConnection, job: Job, remote_id: str, actor: User
     _require_admin(actor, connection.org)
     if job.org_id != connection.org_id:
         raise ValidationError("The job belongs to another organisation.")
-    link, _ = JobLink.objects.unscoped().update_or_create(job=job, defaults={"org": connection.org, "connection": connection, "remote_id": remote_id})
+    link, _ = JobLink.objects.unscoped().update_or_create(
+        job=job, defaults={"org": connection.org, "connection": connection, "remote_id": remote_id}
+    )
     _prefill_stage_mappings(link, with_retries(provider_for(connection).list_stages)(remote_id))
     return link
 
 
 @transaction.atomic
-def update_stage_mappings(*, job_link: JobLink, remote_stage_ids: dict[int, str], remote_names: dict[str, str], actor: User) -> int:
+def update_stage_mappings(
+    *, job_link: JobLink, remote_stage_ids: dict[int, str], remote_names: dict[str, str], actor: User
+) -> int:
     """``remote_stage_ids``: local stage id -> remote stage id ("" unmaps)."""
     _require_admin(actor, job_link.connection.org)
     changed = 0
@@ -300,7 +327,9 @@ def record_sync_event(*, application: Application, kind: str, payload: dict[str,
     job_link = _active_link_for(application)
     if job_link is None:
         return None
-    last = SyncEvent.objects.unscoped().filter(application_id=application.pk).aggregate(Max("sequence"))["sequence__max"]
+    last = (
+        SyncEvent.objects.unscoped().filter(application_id=application.pk).aggregate(Max("sequence"))["sequence__max"]
+    )
     event = SyncEvent.objects.create(
         org_id=application.org_id,
         connection=job_link.connection,
@@ -325,7 +354,9 @@ def enqueue_delivery(event_id: int) -> None:
 
 
 def on_application_created(*, application: Application) -> None:
-    record_sync_event(application=application, kind=SyncEvent.Kind.APPLICATION_CREATED, payload={"stage_id": application.stage_id})
+    record_sync_event(
+        application=application, kind=SyncEvent.Kind.APPLICATION_CREATED, payload={"stage_id": application.stage_id}
+    )
 
 
 def on_application_moved(*, application: Application, stage_change: StageChange) -> None:
@@ -335,14 +366,20 @@ def on_application_moved(*, application: Application, stage_change: StageChange)
     record_sync_event(
         application=application,
         kind=SyncEvent.Kind.REJECTED if rejected else SyncEvent.Kind.STAGE_MOVED,
-        payload={"stage_id": stage_change.to_stage_id, "stage_name": stage_change.to_stage.name, "reason": stage_change.reason},
+        payload={
+            "stage_id": stage_change.to_stage_id,
+            "stage_name": stage_change.to_stage.name,
+            "reason": stage_change.reason,
+        },
     )
 
 
 def on_note_added(*, note: Note) -> None:
     if note.application_id is None:
         return
-    record_sync_event(application=note.application, kind=SyncEvent.Kind.NOTE_ADDED, payload={"note_id": note.pk, "body": note.body})
+    record_sync_event(
+        application=note.application, kind=SyncEvent.Kind.NOTE_ADDED, payload={"note_id": note.pk, "body": note.body}
+    )
 
 
 # --------------------------------------------------------------------------- outbox: deliver
@@ -363,12 +400,24 @@ def _claim(event_id: int, worker_id: str) -> tuple[str, SyncEvent | None]:
         event = SyncEvent.objects.unscoped().select_for_update().filter(pk=event_id).first()
         if event is None or event.status not in SyncEvent.UNDELIVERED:
             return Outcome.ALREADY_DONE, event
-        if event.status == SyncEvent.Status.DELIVERING and event.claimed_by != worker_id and event.claimed_at and event.claimed_at > now - DELIVERY_LEASE:
+        if (
+            event.status == SyncEvent.Status.DELIVERING
+            and event.claimed_by != worker_id
+            and event.claimed_at
+            and event.claimed_at > now - DELIVERY_LEASE
+        ):
             return Outcome.BUSY, event
-        undelivered = SyncEvent.objects.unscoped().filter(application_id=event.application_id, status__in=SyncEvent.UNDELIVERED)
+        undelivered = SyncEvent.objects.unscoped().filter(
+            application_id=event.application_id, status__in=SyncEvent.UNDELIVERED
+        )
         if undelivered.filter(sequence__lt=event.sequence).exists():
             return Outcome.WAITING, event
-        if event.is_move and undelivered.filter(sequence__gt=event.sequence, kind__in=[SyncEvent.Kind.STAGE_MOVED, SyncEvent.Kind.REJECTED]).exists():
+        if (
+            event.is_move
+            and undelivered.filter(
+                sequence__gt=event.sequence, kind__in=[SyncEvent.Kind.STAGE_MOVED, SyncEvent.Kind.REJECTED]
+            ).exists()
+        ):
             event.status = SyncEvent.Status.SKIPPED
             event.last_error = ""
             event.save(update_fields=["status", "last_error"])
@@ -411,13 +460,23 @@ def _resume_for(application: Application) -> ResumeFile | None:
     except OSError:
         logger.warning("resume %s is missing from storage; creating the candidate without it", resume.pk)
         return None
-    return ResumeFile(filename=resume.original_name or "resume.pdf", content=content, content_type=resume.content_type or "application/pdf")
+    return ResumeFile(
+        filename=resume.original_name or "resume.pdf",
+        content=content,
+        content_type=resume.content_type or "application/pdf",
+    )
 
 
 def _remote_stage_for(job_link: JobLink, stage_id: int) -> str:
-    mapping = StageMapping.objects.unscoped().filter(job_link=job_link, stage_id=stage_id).select_related("stage").first()
+    mapping = (
+        StageMapping.objects.unscoped().filter(job_link=job_link, stage_id=stage_id).select_related("stage").first()
+    )
     if mapping is None or not mapping.remote_stage_id:
-        name = mapping.stage.name if mapping else Stage.objects.unscoped().filter(pk=stage_id).values_list("name", flat=True).first()
+        name = (
+            mapping.stage.name
+            if mapping
+            else Stage.objects.unscoped().filter(pk=stage_id).values_list("name", flat=True).first()
+        )
         raise PermanentError(f"Stage “{name}” is not mapped to a stage of the ATS: map it on the Integrations page.")
     return mapping.remote_stage_id
 
@@ -426,7 +485,9 @@ def _ref(link: ApplicationLink) -> ApplicationRef:
     return ApplicationRef(id=link.remote_id, candidate_id=link.remote_candidate_id, job_id=link.remote_job_id)
 
 
-def _ensure_remote_application(event: SyncEvent, provider: ATSProvider, job_link: JobLink, *, check_remote: bool) -> ApplicationLink:
+def _ensure_remote_application(
+    event: SyncEvent, provider: ATSProvider, job_link: JobLink, *, check_remote: bool
+) -> ApplicationLink:
     application = event.application
     existing = ApplicationLink.objects.unscoped().filter(application=application).first()
     if existing is not None:
@@ -436,7 +497,9 @@ def _ensure_remote_application(event: SyncEvent, provider: ATSProvider, job_link
     remote_first = _remote_stage_for(job_link, first_stage.pk) if first_stage else None
     ref = provider.find_application(email=candidate.email, job_id=job_link.remote_id) if check_remote else None
     if ref is None:
-        candidate_link = CandidateLink.objects.unscoped().filter(connection=event.connection, candidate=candidate).first()
+        candidate_link = (
+            CandidateLink.objects.unscoped().filter(connection=event.connection, candidate=candidate).first()
+        )
         if candidate_link is not None:
             remote_candidate = RemoteCandidate(id=candidate_link.remote_id, email=candidate.email, name=candidate.name)
         else:
@@ -445,11 +508,17 @@ def _ensure_remote_application(event: SyncEvent, provider: ATSProvider, job_link
                 email=candidate.email,
                 phone=candidate.phone,
                 location=candidate.location,
-                links=tuple(url for url in (candidate.linkedin_url, candidate.github_url, candidate.portfolio_url) if url),
+                links=tuple(
+                    url for url in (candidate.linkedin_url, candidate.github_url, candidate.portfolio_url) if url
+                ),
             )
-            remote_candidate = provider.create_candidate(candidate=data, resume=_resume_for(application), job_id=job_link.remote_id, stage_id=remote_first)
+            remote_candidate = provider.create_candidate(
+                candidate=data, resume=_resume_for(application), job_id=job_link.remote_id, stage_id=remote_first
+            )
             CandidateLink.objects.unscoped().get_or_create(
-                connection=event.connection, candidate=candidate, defaults={"org_id": event.org_id, "remote_id": remote_candidate.id}
+                connection=event.connection,
+                candidate=candidate,
+                defaults={"org_id": event.org_id, "remote_id": remote_candidate.id},
             )
         ref = provider.create_application(candidate=remote_candidate, job_id=job_link.remote_id, stage_id=remote_first)
     link, _ = ApplicationLink.objects.unscoped().get_or_create(
@@ -479,7 +548,9 @@ def _perform(event: SyncEvent, provider: ATSProvider) -> None:
         remote_stage = _remote_stage_for(job_link, event.payload["stage_id"])
         # Record the intent first: the ATS's webhook for this very move may arrive before
         # its HTTP answer, and must be recognised as our echo.
-        ApplicationLink.objects.unscoped().filter(pk=link.pk).update(remote_stage_id=remote_stage, remote_disqualified=False)
+        ApplicationLink.objects.unscoped().filter(pk=link.pk).update(
+            remote_stage_id=remote_stage, remote_disqualified=False
+        )
         if check_remote:
             state = provider.get_application(ref)
             if state.stage_id == remote_stage and not state.disqualified:
@@ -489,7 +560,9 @@ def _perform(event: SyncEvent, provider: ATSProvider) -> None:
         ApplicationLink.objects.unscoped().filter(pk=link.pk).update(remote_disqualified=True)
         if check_remote and provider.get_application(ref).disqualified:
             return
-        provider.disqualify(application=ref, reason=event.payload.get("reason") or event.payload.get("stage_name") or "Rejected")
+        provider.disqualify(
+            application=ref, reason=event.payload.get("reason") or event.payload.get("stage_name") or "Rejected"
+        )
     elif event.kind == SyncEvent.Kind.NOTE_ADDED:
         provider.add_note(application=ref, body=event.payload["body"])
 
@@ -502,14 +575,21 @@ def deliver_event(*, event_id: int, worker_id: str, timeout: Any = DEFAULT_TIMEO
         _enqueue_next(event.application_id)
     if outcome != "claimed" or event is None:
         return outcome
-    event = SyncEvent.objects.unscoped().select_related("connection", "application__job__pipeline", "application__candidate").get(pk=event.pk)
+    event = (
+        SyncEvent.objects.unscoped()
+        .select_related("connection", "application__job__pipeline", "application__candidate")
+        .get(pk=event.pk)
+    )
     try:
         if event.connection.status != AtsConnection.Status.ACTIVE:
             raise PermanentError(f"The {event.connection.get_provider_display()} connection is not active.")
         _perform(event, provider_for(event.connection, timeout=timeout))
     except RetryableError as exc:
         SyncEvent.objects.unscoped().filter(pk=event.pk).update(
-            status=SyncEvent.Status.PENDING, last_error=str(exc)[:2000], claimed_by="", claimed_at=None,
+            status=SyncEvent.Status.PENDING,
+            last_error=str(exc)[:2000],
+            claimed_by="",
+            claimed_at=None,
             next_attempt_at=timezone.now() + timedelta(seconds=exc.retry_after or 0),
         )
         _note_connection_error(event.connection, str(exc))
@@ -533,16 +613,16 @@ def _enqueue_next(application_id: int) -> None:
 # --------------------------------------------------------------------------- outbox: recover
 
 
-def sweep_stale_events() -> int:
+def sweep_stale_events(*, stale_after: timedelta = STALE_PENDING_AFTER, lease: timedelta = DELIVERY_LEASE) -> int:
     """Re-enqueue the oldest undelivered event of every application whose delivery is not
     in flight: never enqueued (broker down at commit), or claimed by a worker that died."""
     now = timezone.now()
-    SyncEvent.objects.unscoped().filter(status=SyncEvent.Status.DELIVERING, claimed_at__lt=now - DELIVERY_LEASE).update(
+    SyncEvent.objects.unscoped().filter(status=SyncEvent.Status.DELIVERING, claimed_at__lt=now - lease).update(
         status=SyncEvent.Status.PENDING, claimed_by="", claimed_at=None
     )
     stale = (
         SyncEvent.objects.unscoped()
-        .filter(status=SyncEvent.Status.PENDING, created_at__lt=now - STALE_PENDING_AFTER)
+        .filter(status=SyncEvent.Status.PENDING, created_at__lt=now - stale_after)
         .exclude(next_attempt_at__gt=now)
         .values_list("application_id", flat=True)
         .distinct()
@@ -559,7 +639,9 @@ def sweep_stale_events() -> int:
 @transaction.atomic
 def retry_failed_events(*, connection: AtsConnection, actor: User, event_ids: list[int] | None = None) -> int:
     _require_admin(actor, connection.org)
-    failed = SyncEvent.objects.unscoped().select_for_update().filter(connection=connection, status=SyncEvent.Status.FAILED)
+    failed = (
+        SyncEvent.objects.unscoped().select_for_update().filter(connection=connection, status=SyncEvent.Status.FAILED)
+    )
     if event_ids is not None:
         failed = failed.filter(pk__in=event_ids)
     events = list(failed)
@@ -577,7 +659,13 @@ def retry_failed_events(*, connection: AtsConnection, actor: User, event_ids: li
 def _local_stage_for(job_link: JobLink, application: Application, state: RemoteApplicationState) -> Stage | None:
     if state.disqualified:
         return application.job.pipeline.stages.filter(kind=Stage.Kind.REJECTED).order_by("order").first()
-    candidates = [m.stage for m in StageMapping.objects.unscoped().filter(job_link=job_link, remote_stage_id=state.stage_id).select_related("stage").order_by("stage__order")]
+    candidates = [
+        m.stage
+        for m in StageMapping.objects.unscoped()
+        .filter(job_link=job_link, remote_stage_id=state.stage_id)
+        .select_related("stage")
+        .order_by("stage__order")
+    ]
     if not candidates:
         return None
     return next((stage for stage in candidates if stage.pk == application.stage_id), candidates[0])
@@ -586,10 +674,19 @@ def _local_stage_for(job_link: JobLink, application: Application, state: RemoteA
 def apply_remote_state(*, connection: AtsConnection, state: RemoteApplicationState, source: str) -> str:
     """Bring the local application in line with the ATS's current state of it."""
     with transaction.atomic():
-        link = ApplicationLink.objects.unscoped().select_for_update().filter(connection=connection, remote_id=state.id).first()
+        link = (
+            ApplicationLink.objects.unscoped()
+            .select_for_update()
+            .filter(connection=connection, remote_id=state.id)
+            .first()
+        )
         if link is None:
             return "unknown application"
-        if SyncEvent.objects.unscoped().filter(application_id=link.application_id, status__in=SyncEvent.UNDELIVERED).exists():
+        if (
+            SyncEvent.objects.unscoped()
+            .filter(application_id=link.application_id, status__in=SyncEvent.UNDELIVERED)
+            .exists()
+        ):
             return "local changes pending"  # ours are newer and on their way out
         if link.remote_stage_id == state.stage_id and link.remote_disqualified == state.disqualified:
             return "no change"  # including the echo of our own move
@@ -626,7 +723,9 @@ def pull_remote_changes(*, connection: AtsConnection) -> int:
 
 
 @transaction.atomic
-def receive_webhook(*, connection: AtsConnection, event_id: str, event_type: str, payload: dict[str, Any]) -> tuple[WebhookEvent, bool]:
+def receive_webhook(
+    *, connection: AtsConnection, event_id: str, event_type: str, payload: dict[str, Any]
+) -> tuple[WebhookEvent, bool]:
     """Store the event once (by the provider's event id) and process it after commit."""
     webhook_event, created = WebhookEvent.objects.unscoped().get_or_create(
         connection=connection,
@@ -653,14 +752,20 @@ def process_webhook(*, webhook_event_id: int) -> str:
         return "already processed"
     connection = webhook_event.connection
     remote_id = _remote_application_id(connection, webhook_event.payload)
-    link = ApplicationLink.objects.unscoped().filter(connection=connection, remote_id=remote_id).first() if remote_id else None
+    link = (
+        ApplicationLink.objects.unscoped().filter(connection=connection, remote_id=remote_id).first()
+        if remote_id
+        else None
+    )
     if link is None:
         result, status = "not a linked application", WebhookEvent.Status.IGNORED
     else:
         state = provider_for(connection).get_application(_ref(link))
         result = apply_remote_state(connection=connection, state=state, source=StageChange.Source.WEBHOOK)
         status = WebhookEvent.Status.PROCESSED if result == "moved" else WebhookEvent.Status.IGNORED
-    WebhookEvent.objects.unscoped().filter(pk=webhook_event.pk).update(status=status, result=result, processed_at=timezone.now())
+    WebhookEvent.objects.unscoped().filter(pk=webhook_event.pk).update(
+        status=status, result=result, processed_at=timezone.now()
+    )
     return result
 
 

@@ -75,4 +75,3 @@ def import_jobs_task(connection_id: int, actor_id: int) -> str:
         services._note_connection_error(connection, exc.provider_message)
         return f"failed: {exc.provider_message}"
     return f"{result.created} created, {result.updated} updated"
-

@@ -105,7 +105,12 @@ def _zoho(connection: AtsConnection, body: bytes, headers: Any, now: float) -> I
     _check_fresh(float(modified) if modified and modified.isdigit() else None, now)
     candidate_id, job_id = params.get("candidate_id", ""), params.get("job_id", "")
     event_id = params.get("event_id") or hashlib.sha256(body).hexdigest()
-    return InboundEvent(event_id, params.get("event", "status_changed"), f"{candidate_id}:{job_id}", {k: v for k, v in params.items() if k != "token"})
+    return InboundEvent(
+        event_id,
+        params.get("event", "status_changed"),
+        f"{candidate_id}:{job_id}",
+        {k: v for k, v in params.items() if k != "token"},
+    )
 
 
 PARSERS = {Provider.WORKABLE: _workable, Provider.GREENHOUSE: _greenhouse, Provider.LEVER: _lever, Provider.ZOHO: _zoho}
