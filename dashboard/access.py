@@ -131,3 +131,10 @@ def can_manage_org(user) -> bool:
 def require(allowed: bool, message: str = "Your role does not allow this.") -> None:
     if not allowed:
         raise PermissionDenied(message)
+
+
+def login_username(request, credentials=None) -> str:
+    """The email typed at login, normalised, so "Ada@x" and "ada@x" count as one account
+    for login throttling (used by django-axes)."""
+    source = credentials or getattr(request, "POST", {}) or {}
+    return str(source.get("username") or source.get("email") or "").strip().lower()

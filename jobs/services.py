@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dashboard import access
+from dashboard.audit import services as audit
 from dashboard.models import Organization, User
 from jobs.models import Job, JobShare, Pipeline, ScoreWeight, Stage
 
@@ -140,7 +141,9 @@ def share_job(*, job: Job, user: User, actor: User) -> JobShare:
         raise ValidationError({"user": "You can only share with active colleagues of your organisation."})
     if user.pk == job.owner_id:
         raise ValidationError({"user": "The owner already has this job."})
-    share, _ = JobShare.objects.get_or_create(job=job, user=user, defaults={"shared_by": actor})
+    share, created = JobShare.objects.get_or_create(job=job, user=user, defaults={"shared_by": actor})
+    if created:
+        audit.record(action=audit.Action.JOB_SHARED, actor=actor, target=job, details={"with": user.email})
     return share
 
 
@@ -148,4 +151,6 @@ def share_job(*, job: Job, user: User, actor: User) -> JobShare:
 def unshare_job(*, job: Job, user: User, actor: User) -> None:
     if not access.can_share_job(actor, job):
         raise PermissionDenied("Only admins and the job's owner can unshare it.")
-    JobShare.objects.filter(job=job, user=user).delete()
+    deleted, _ = JobShare.objects.filter(job=job, user=user).delete()
+    if deleted:
+        audit.record(action=audit.Action.JOB_UNSHARED, actor=actor, target=job, details={"with": user.email})

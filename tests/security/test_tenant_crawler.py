@@ -46,6 +46,9 @@ PREFIX_MODELS = {
     "resumes": "screening.Resume",
     "test-logs": "screening.TestLog",
     "screenings": "screening.PersonalityScreening",
+    "connections": "integrations.AtsConnection",
+    "events": "integrations.SyncEvent",
+    "job-links": "integrations.JobLink",
 }
 # Namespaces that are not tenant data or that enforce access by other means.
 SKIP_NAMESPACES = {"admin"}
@@ -153,7 +156,20 @@ def _optional_builders(world):
             kwargs["application"] = world.app_b
         return model.objects.create(**kwargs).pk
 
+    def job_link():
+        model = apps.get_model("integrations", "JobLink")
+        connection_model = apps.get_model("integrations", "AtsConnection")
+        conn = connection_model.objects.filter(org=world.org_b).first() or connection_model.objects.create(
+            org=world.org_b, provider="greenhouse"
+        )
+        field_names = {f.name for f in model._meta.get_fields()}
+        kwargs = {"connection": conn, "job": world.job_b, "remote_id": "crawler-remote"}
+        if "org" in field_names:
+            kwargs["org"] = world.org_b
+        return model.objects.create(**kwargs).pk
+
     return {
+        "integrations.JobLink": job_link,
         "screening.PersonalityScreening": screening,
         "dashboard.ApiToken": api_token,
         "integrations.AtsConnection": connection,

@@ -1,0 +1,60 @@
+import pytest
+from django.urls import reverse
+
+from dashboard.audit.models import AuditEvent
+from jobs.services import share_job, unshare_job
+from tests.factories import TEST_PASSWORD
+
+
+@pytest.mark.django_db
+def test_logins_and_failed_logins_are_audited(client, org_world):
+    client.post(reverse("login"), {"username": "recruiter@acme.test", "password": "wrong-password"})
+    client.post(reverse("login"), {"username": "recruiter@acme.test", "password": TEST_PASSWORD})
+    actions = list(AuditEvent.objects.filter(org=org_world.org_a).values_list("action", flat=True))
+    assert AuditEvent.Action.LOGIN_FAILED in actions
+    assert AuditEvent.Action.LOGIN in actions
+
+
+@pytest.mark.django_db
+def test_shares_are_audited(org_world):
+    share_job(job=org_world.job_own, user=org_world.manager, actor=org_world.recruiter)
+    unshare_job(job=org_world.job_own, user=org_world.manager, actor=org_world.recruiter)
+    assert list(AuditEvent.objects.order_by("at", "id").values_list("action", flat=True)) == [
+        "job_shared",
+        "job_unshared",
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who, status", [("admin", 200), ("recruiter", 403), ("manager", 403)])
+def test_audit_log_page_is_for_admins_and_scoped(client, org_world, who, status):
+    share_job(job=org_world.job_b, user=org_world.b_admin, actor=org_world.b_recruiter)
+    share_job(job=org_world.job_own, user=org_world.manager, actor=org_world.recruiter)
+    client.force_login(getattr(org_world, who))
+    response = client.get(reverse("audit:log"))
+    assert response.status_code == status
+    if status == 200:
+        body = response.content.decode()
+        assert org_world.job_own.title in body
+        assert org_world.job_b.title not in body
+
+
+@pytest.mark.django_db
+def test_audit_log_htmx_returns_the_table_only(client, org_world, django_assert_max_num_queries):
+    for _ in range(30):
+        share_job(job=org_world.job_own, user=org_world.manager, actor=org_world.recruiter)
+        unshare_job(job=org_world.job_own, user=org_world.manager, actor=org_world.recruiter)
+    client.force_login(org_world.admin)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("audit:log"), {"action": "job_shared"}, headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert "<html" not in body and 'id="events"' in body
+
+
+@pytest.mark.django_db
+def test_login_lockout_after_repeated_failures(client, org_world):
+    for _ in range(5):
+        client.post(reverse("login"), {"username": "manager@acme.test", "password": "wrong-password"})
+    locked = client.post(reverse("login"), {"username": "manager@acme.test", "password": TEST_PASSWORD})
+    assert locked.status_code == 429
+    assert "Too many failed logins" in locked.content.decode()
