@@ -11,6 +11,7 @@ urlpatterns = [
     path("jobs/", include("jobs.urls")),
     path("candidates/", include("candidates.urls")),
     path("privacy/", include("candidates.privacy_urls")),
+    path("audit/", include("dashboard.audit.urls")),
     path("screening/", include("screening.urls")),
     path("integrations/", include("integrations.urls")),
     path("settings/", include("dashboard.urls_settings")),
