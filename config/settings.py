@@ -185,7 +185,11 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     "anonymise-inactive-candidates": {"task": "candidates.anonymise_inactive", "schedule": 24 * 3600},
+    "ats-sweep-stale-sync-events": {"task": "integrations.tasks.sweep_sync_events", "schedule": 30},
+    "ats-pull-remote-changes": {"task": "integrations.tasks.pull_remote_changes", "schedule": 120},
 }
+# Optional: Redis for the ATS per-connection rate limiter when the broker is not Redis.
+ATS_RATE_LIMIT_REDIS_URL = env.str("ATS_RATE_LIMIT_REDIS_URL", default="")
 
 # Encryption of secrets at rest (ATS credentials, webhook secrets): comma-separated Fernet
 # keys, newest first; older keys still decrypt, so keys rotate without downtime.
