@@ -44,7 +44,8 @@ class Resume(models.Model):
         REJECTED = "rejected", "Rejected at upload"
 
     org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
-    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="resumes")
+    # Empty until parsing finds the candidate's email: a dashboard upload does not know who it is yet.
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, null=True, blank=True, related_name="resumes")
     job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="resumes")
     application = models.ForeignKey(
         Application, on_delete=models.SET_NULL, null=True, blank=True, related_name="resumes"
@@ -256,3 +257,88 @@ class PersonalityScreening(models.Model):
 
     def __str__(self) -> str:
         return f"{self.instrument} — {self.candidate}"
+
+
+class RescoreRun(models.Model):
+    """Background rescoring of a job's current resumes after its criteria changed."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Rescoring"
+        DONE = "done", "Done"
+        SUPERSEDED = "superseded", "Replaced by a newer run"
+        FAILED = "failed", "Failed"
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="rescore_runs")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    reason = models.CharField(max_length=200, blank=True)
+    requested_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TenantManager.from_queryset(JobScopedQuerySet)()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["job", "-created_at"], name="rescorerun_job_created")]
+
+    def __str__(self) -> str:
+        return f"Rescore {self.job} ({self.done}/{self.total})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else min(100, round(self.done * 100 / self.total))
+
+
+class OrgScopedQuerySet(TenantQuerySet):
+    def _visible_to_member(self, user):
+        return self.filter(org_id=user.org_id)
+
+
+class AssessmentWebhook(models.Model):
+    """An assessment provider's signed webhook into one organisation.
+
+    The HMAC secret is derived from SECRET_KEY and the key (see screening.webhooks), so no
+    secret is stored; rotating the key changes the URL and the secret together.
+    """
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    provider = models.SlugField(max_length=60)
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    is_active = models.BooleanField(default=True)
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantManager.from_queryset(OrgScopedQuerySet)()
+
+    class Meta:
+        ordering = ["provider"]
+        constraints = [models.UniqueConstraint(fields=["org", "provider"], name="assessment_webhook_one_per_provider")]
+
+    def __str__(self) -> str:
+        return f"{self.provider} webhook"
+
+
+class AssessmentWebhookReceipt(models.Model):
+    """Signatures already accepted: the same signed request twice is a replay and is refused."""
+
+    webhook = models.ForeignKey(AssessmentWebhook, on_delete=models.CASCADE, related_name="receipts")
+    signature = models.CharField(max_length=128)
+    result_id = models.CharField(max_length=200, blank=True)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["webhook", "signature"], name="assessment_webhook_signature_once")
+        ]
+        indexes = [models.Index(fields=["received_at"], name="assessment_receipt_received")]
+
+    def __str__(self) -> str:
+        return f"{self.webhook} {self.result_id}"

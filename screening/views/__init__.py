@@ -1,0 +1,2 @@
+"""Screening views, by area: resumes (dashboard), public (careers, apply, questionnaire),
+test logs and personality screenings."""
