@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
 import pytest
 
 from integrations.providers import build_provider
@@ -143,7 +146,10 @@ class Linked:
         )
 
 
-def link_sandbox(world, running, *, jobs=2, rate=1000.0, webhook_secret="whsec-test"):
+WEBHOOK_SECRET = "whsec-test"  # noqa: S105
+
+
+def link_sandbox(world, running, *, jobs=2, rate=1000.0, webhook_secret=WEBHOOK_SECRET):
     from integrations import services
     from integrations.models import JobLink
     from integrations.providers import build_provider
@@ -168,3 +174,37 @@ def link_sandbox(world, running, *, jobs=2, rate=1000.0, webhook_secret="whsec-t
 def linked(org_world, run_sandbox):
     """Org A connected to a Workable sandbox with two imported, linked jobs."""
     return link_sandbox(org_world, run_sandbox("workable", rate_limit=0))
+
+
+class Receiver:
+    """A loopback endpoint that records what the sandbox posts to it."""
+
+    def __init__(self):
+        self.received = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.received.append((dict(self.headers), body))
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                return None
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver():
+    endpoint = Receiver()
+    yield endpoint
+    endpoint.close()

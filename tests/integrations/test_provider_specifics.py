@@ -7,7 +7,6 @@ import json
 import threading
 import time
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -197,40 +196,6 @@ def test_skailer_rejects_unsupported_cv_types(run_sandbox):
             resume=ResumeFile("cv.png", b"\x89PNG", "image/png"),
             job_id=job.id,
         )
-
-
-class _Receiver:
-    """A loopback endpoint that records what the sandbox posts to it."""
-
-    def __init__(self):
-        self.received = []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.received.append((dict(self.headers), body))
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args):
-                return None
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
-@pytest.fixture
-def receiver():
-    endpoint = _Receiver()
-    yield endpoint
-    endpoint.close()
 
 
 def _move_remotely(running, receiver, secret):

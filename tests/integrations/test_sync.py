@@ -32,7 +32,7 @@ def test_reimport_updates_without_duplicating(linked):
     linked.links[0].job.title = "Renamed locally"
     linked.links[0].job.save()
     result = services.import_jobs(
-        connection=linked.connection, actor=linked.world.admin, remote_ids=[l.remote_id for l in linked.links]
+        connection=linked.connection, actor=linked.world.admin, remote_ids=[link.remote_id for link in linked.links]
     )
     assert (result.created, result.updated) == (0, 2)
     assert Job.objects.unscoped().count() == before
