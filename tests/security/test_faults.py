@@ -1,6 +1,7 @@
 """Faults: concurrent moves, a database connection that drops mid-request."""
 
 import threading
+import time
 
 import pytest
 from django.db import connection, connections
@@ -145,3 +146,21 @@ def test_unknown_user_data_is_never_marked_safe_in_templates():
         if "|safe" in path.read_text() and "help_text|safe" not in path.read_text()
     ]
     assert not offenders, f"Templates marking data safe: {offenders}"
+
+
+def test_enqueue_with_the_broker_down_gives_up_quickly_without_raising():
+    from celery import Celery
+
+    from config.tasks import enqueue_now
+
+    down = Celery("broker-down", broker="redis://127.0.0.1:1/0")
+    down.conf.broker_connection_timeout = 1
+    down.conf.broker_connection_retry = False
+
+    @down.task(name="tests.noop")
+    def noop(value):
+        return value
+
+    started = time.monotonic()
+    assert enqueue_now(noop, 1) is False
+    assert time.monotonic() - started < 10

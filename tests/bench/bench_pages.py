@@ -1,0 +1,307 @@
+"""Page benchmarks at the large demo size (issue: performance at scale).
+
+1. Uses (or seeds) the large data set in PostgreSQL (BENCH_DATABASE_URL).
+2. Counts each page's SQL queries in-process and times the same queries run bare in
+   PostgreSQL (the floor).
+3. Starts gunicorn with production settings on loopback and drives a mixed recruiter
+   workload with locust at 10 and 50 users for a fixed time.
+4. Prints per page: requests/s, median, p95, p99, errors, SQL queries, multiple of the
+   floor; writes the table, the machine and the date to docs/PERFORMANCE.md, keeping the
+   previous runs below it.
+
+Run: `make bench` (all benchmarks) or `.venv/bin/python tests/bench/bench_pages.py`.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import platform
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+DOC = ROOT / "docs" / "PERFORMANCE.md"
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hireboard_bench")
+DURATION = os.environ.get("BENCH_DURATION", "30s")
+USER_LEVELS = [int(n) for n in os.environ.get("BENCH_USERS_LEVELS", "10,50").split(",")]
+BUDGETS = {  # label: (max queries, median ms, p95 ms)
+    "jobs list (25 rows, filtered and sorted)": (10, 40, 80),
+    "pipeline board (5,000 applications)": (12, 60, 120),
+    "candidates table of a job, filtered": (10, 40, 80),
+    "resumes ranked by score (5,000)": (10, 40, 80),
+    "candidate search across the org": (6, 80, 150),
+    "stage move (HTMX POST)": (12, 30, 60),
+}
+
+os.environ["DATABASE_URL"] = DATABASE_URL
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+sys.path.insert(0, str(ROOT))
+
+
+def setup_django():
+    import django
+
+    django.setup()
+
+
+def ensure_data():
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from dashboard.models import Organization
+
+    if not Organization.objects.filter(slug="umbrella").exists():
+        print("Seeding the large data set (once; reused by later runs)…", flush=True)
+        call_command("seed_demo", size="large")
+    call_command("analyze_tables") if False else None
+
+
+def bench_targets():
+    from django.db.models import Count
+    from django.urls import reverse
+
+    from candidates.models import Application
+    from dashboard.models import User
+    from jobs.models import Job
+
+    org_jobs = Job.objects.unscoped().filter(org__slug="umbrella")
+    flagship = org_jobs.annotate(n=Count("applications")).order_by("-n").first()
+    recruiter = User.objects.get(email="recruiter@umbrella.test")
+    admin = User.objects.get(email="admin@umbrella.test")
+    stages = list(flagship.stages().exclude(kind="rejected").values_list("pk", flat=True))
+    sample_name = Application.objects.unscoped().filter(job=flagship).select_related("candidate").first().candidate.name
+    applications = list(Application.objects.unscoped().filter(job=flagship).values_list("pk", flat=True)[:200])
+    pages = {
+        "jobs list (25 rows, filtered and sorted)": reverse("jobs:list") + "?status=open&sort=-created_at",
+        "pipeline board (5,000 applications)": reverse("jobs:board", args=[flagship.pk]),
+        "candidates table of a job, filtered": reverse("jobs:candidates", args=[flagship.pk])
+        + f"?stage={stages[1]}&sort=-applied_at",
+        "resumes ranked by score (5,000)": reverse("screening:job_resumes", args=[flagship.pk]),
+        "candidate search across the org": reverse("candidates:list") + "?q=" + sample_name.split()[-1],
+    }
+    moves = [{"path": reverse("candidates:move", args=[pk]), "stages": stages} for pk in applications]
+    return admin, recruiter, flagship, pages, moves
+
+
+def measure_queries(user, pages, moves):
+    """SQL queries per page, and the time the same SQL takes run bare in PostgreSQL."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(user)
+    results = {}
+    for label, path in pages.items():
+        client.get(path)  # warm
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path)
+        assert response.status_code == 200, f"{label}: {response.status_code}"
+        results[label] = (len(captured.captured_queries), bare_floor_ms(captured.captured_queries))
+    move = moves[0]
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(move["path"], {"stage": move["stages"][2]}, headers={"HX-Request": "true"})
+    assert response.status_code == 200, f"move: {response.status_code}"
+    reads = [q for q in captured.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")]
+    results["stage move (HTMX POST)"] = (len(captured.captured_queries), bare_floor_ms(reads))
+    return results
+
+
+def bare_floor_ms(queries, repeats: int = 7) -> float:
+    import psycopg2
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    conn = psycopg2.connect(
+        dbname=db["NAME"], user=db["USER"] or None, host=db["HOST"] or None, port=db["PORT"] or None
+    )
+    conn.autocommit = True
+    sqls = [q["sql"] for q in queries if not q["sql"].upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK"))]
+    timings = []
+    with conn.cursor() as cursor:
+        for _ in range(repeats):
+            started = time.perf_counter()
+            for sql in sqls:
+                cursor.execute(sql)
+                if cursor.description:
+                    cursor.fetchall()
+            timings.append((time.perf_counter() - started) * 1000)
+    conn.close()
+    return statistics.median(timings)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_gunicorn(port: int, static_root: str) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "bench-" + "x" * 50,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_URL": DATABASE_URL,
+        "STATIC_ROOT": static_root,
+        "LOG_LEVEL": "WARNING",
+        "AXES_FAILURE_LIMIT": "100000",
+        "WEB_CONCURRENCY": os.environ.get("BENCH_WEB_WORKERS", "4"),
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_TIMEOUT": "60",
+    }
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    process = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "-c",
+            "config/gunicorn.py",
+            "--access-logfile",
+            "/dev/null",
+            "config.wsgi",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    for _ in range(100):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return process
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError("gunicorn did not start")
+
+
+def run_locust(port: int, users: int, pages: dict, moves: list, logins: list[str]) -> dict[str, dict]:
+    from django.conf import settings
+
+    with tempfile.TemporaryDirectory() as folder:
+        prefix = Path(folder) / "stats"
+        env = {
+            **os.environ,
+            "BENCH_PAGES": json.dumps(pages),
+            "BENCH_MOVES": json.dumps(moves),
+            "BENCH_USERS": json.dumps(logins),
+            "BENCH_PASSWORD": settings.DEMO_PASSWORD,
+        }
+        subprocess.run(
+            [
+                str(Path(sys.executable).parent / "locust"),
+                "-f",
+                str(ROOT / "tests/bench/locustfile.py"),
+                "--headless",
+                "-u",
+                str(users),
+                "-r",
+                str(users),
+                "-t",
+                DURATION,
+                "--host",
+                f"http://127.0.0.1:{port}",
+                "--csv",
+                str(prefix),
+                "--only-summary",
+                "--loglevel",
+                "WARNING",
+            ],
+            cwd=ROOT,
+            env=env,
+            check=False,
+            stdout=subprocess.DEVNULL,
+        )
+        with open(f"{prefix}_stats.csv") as handle:
+            return {row["Name"]: row for row in csv.DictReader(handle)}
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GiB, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+
+
+def render(results_by_level, queries) -> str:
+    lines = []
+    for users, stats in results_by_level.items():
+        lines.append(f"\n**{users} concurrent users, {DURATION}** (times in ms, measured at the client on loopback)\n")
+        lines.append(
+            "| page / action | req/s | median | p95 | p99 | errors | SQL queries | bare SQL floor | × floor | budget (queries / median / p95) | within budget |"
+        )
+        lines.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|")
+        for label, (max_q, max_median, max_p95) in BUDGETS.items():
+            row = stats.get(label)
+            if not row:
+                continue
+            count, floor = queries[label]
+            median, p95, p99 = float(row["50%"]), float(row["95%"]), float(row["99%"])
+            ok = count <= max_q and median <= max_median and p95 <= max_p95 and int(row["Failure Count"]) == 0
+            lines.append(
+                f"| {label} | {float(row['Requests/s']):.1f} | {median:.0f} | {p95:.0f} | {p99:.0f} | {row['Failure Count']} "
+                f"| {count} | {floor:.1f} | {median / floor if floor else 0:.1f}× | ≤ {max_q} / ≤ {max_median} / ≤ {max_p95} | {'yes' if ok else 'no'} |"
+            )
+    return "\n".join(lines)
+
+
+def write_doc(section: str) -> None:
+    start, end = "<!-- bench:pages:start -->", "<!-- bench:pages:end -->"
+    text = DOC.read_text() if DOC.exists() else "# Performance\n"
+    previous = ""
+    if start in text:
+        before, rest = text.split(start, 1)
+        old, after = rest.split(end, 1)
+        match = re.search(r"### Run of .*", old, re.S)
+        if match:
+            previous = match.group(0).replace("### Run of", "#### Earlier run of", 1)
+            previous = re.sub(r"^### ", "#### ", previous, flags=re.M)
+    else:
+        before, after = text.rstrip() + "\n\n", ""
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    body = (
+        f"{start}\n## Pages at the large demo size\n\nMeasured by `tests/bench/bench_pages.py` (`make bench`): "
+        "PostgreSQL, gunicorn with production settings (DEBUG off), a mixed recruiter workload from locust on the same machine.\n\n"
+        f"### Run of {stamp}\nMachine: {machine()}\n{section}\n"
+        + (f"\n<details><summary>Earlier runs</summary>\n\n{previous.strip()}\n</details>\n" if previous else "")
+        + f"{end}"
+    )
+    DOC.write_text(before + body + after)
+
+
+def main() -> None:
+    setup_django()
+    ensure_data()
+    admin, recruiter, flagship, pages, moves = bench_targets()
+    queries = measure_queries(admin, pages, moves)
+    for label, (count, floor) in queries.items():
+        print(f"{label:<45} {count:>3} queries, bare SQL {floor:.1f} ms")
+    port = free_port()
+    with tempfile.TemporaryDirectory() as static_root:
+        server = start_gunicorn(port, static_root)
+        try:
+            from dashboard.models import User
+
+            logins = list(User.objects.filter(org__slug="umbrella", role="admin").values_list("email", flat=True))
+            results = {users: run_locust(port, users, pages, moves, logins) for users in USER_LEVELS}
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    section = render(results, queries)
+    print(section)
+    write_doc(section)
+    print(f"\nWritten to {DOC.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
