@@ -62,7 +62,6 @@ def ensure_data():
     if not Organization.objects.filter(slug="umbrella").exists():
         print("Seeding the large data set (once; reused by later runs)…", flush=True)
         call_command("seed_demo", size="large")
-    call_command("analyze_tables") if False else None
 
 
 def bench_targets():
@@ -224,11 +223,8 @@ def run_locust(port: int, users: int, pages: dict, moves: list, logins: list[str
 
 
 def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
+    cpu_lines = Path("/proc/cpuinfo").read_text().splitlines() if Path("/proc/cpuinfo").exists() else []
+    cpu = next((line.split(":", 1)[1].strip() for line in cpu_lines if line.startswith("model name")), "unknown CPU")
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     return f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GiB, {platform.system()} {platform.release()}, Python {platform.python_version()}"
 
