@@ -1,0 +1,1 @@
+from tests.dashboard.conftest import fast_password_hashing  # noqa: F401
