@@ -52,4 +52,9 @@ def decrypt_json(token: str) -> dict[str, Any]:
 
 def rotate(token: str) -> str:
     """Re-encrypt under the newest key (MultiFernet.rotate keeps the original timestamp)."""
-    return _fernet().rotate(token.encode()).decode() if token else token
+    if not token:
+        return token
+    try:
+        return _fernet().rotate(token.encode()).decode()
+    except InvalidToken as exc:
+        raise DecryptionError("stored secret cannot be decrypted with the configured keys") from exc

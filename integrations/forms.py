@@ -54,6 +54,7 @@ class ConnectionForm(forms.Form):
             label="API base URL override (sandbox or regional host; leave blank for the provider's own)",
             required=False,
             max_length=300,
+            assume_scheme="https",
         )
         if provider == Provider.ZOHO:
             self.fields["base_url"].label = "API domain override (leave blank: Zoho tells us after consent)"

@@ -21,7 +21,11 @@ pytestmark = pytest.mark.django_db
 
 def post(client, connection, body: bytes, headers: dict[str, str]):
     url = reverse("integrations:webhook", args=[connection.provider, connection.webhook_token])
-    extra = {f"HTTP_{name.upper().replace('-', '_')}": value for name, value in headers.items() if name.lower() != "content-type"}
+    extra = {
+        f"HTTP_{name.upper().replace('-', '_')}": value
+        for name, value in headers.items()
+        if name.lower() != "content-type"
+    }
     return client.post(url, data=body, content_type=headers.get("Content-Type", "application/json"), **extra)
 
 
@@ -43,7 +47,9 @@ def synced_application(linked, outbox):
     return application
 
 
-def test_remote_move_moves_the_local_card_and_is_not_sent_back(client, linked, synced_application, receiver, outbox, django_capture_on_commit_callbacks):
+def test_remote_move_moves_the_local_card_and_is_not_sent_back(
+    client, linked, synced_application, receiver, outbox, django_capture_on_commit_callbacks
+):
     body, headers = remote_move(linked, receiver, synced_application, "Interview")
     with django_capture_on_commit_callbacks(execute=True):
         response = post(client, linked.connection, body, headers)
@@ -52,7 +58,11 @@ def test_remote_move_moves_the_local_card_and_is_not_sent_back(client, linked, s
     assert synced_application.stage.name == "Interview"
     change = StageChange.objects.unscoped().filter(application=synced_application).latest("at")
     assert change.source == StageChange.Source.WEBHOOK and change.actor is None
-    assert not SyncEvent.objects.unscoped().filter(application=synced_application, kind=SyncEvent.Kind.STAGE_MOVED).exists()
+    assert (
+        not SyncEvent.objects.unscoped()
+        .filter(application=synced_application, kind=SyncEvent.Kind.STAGE_MOVED)
+        .exists()
+    )
     assert WebhookEvent.objects.unscoped().get().result == "moved"
 
 
@@ -75,8 +85,16 @@ def test_missing_secret_is_forbidden(client, linked, synced_application, receive
 
 
 def test_unknown_endpoint_and_wrong_method(client, linked):
-    assert client.post(reverse("integrations:webhook", args=["workable", "nope"]), data=b"{}", content_type="application/json").status_code == 404
-    assert client.get(reverse("integrations:webhook", args=["workable", linked.connection.webhook_token])).status_code == 405
+    assert (
+        client.post(
+            reverse("integrations:webhook", args=["workable", "nope"]), data=b"{}", content_type="application/json"
+        ).status_code
+        == 404
+    )
+    assert (
+        client.get(reverse("integrations:webhook", args=["workable", linked.connection.webhook_token])).status_code
+        == 405
+    )
 
 
 def test_replay_outside_the_window_is_refused(client, linked, synced_application, receiver):
@@ -100,7 +118,9 @@ def test_duplicate_event_is_ignored(client, linked, synced_application, receiver
     assert StageChange.objects.unscoped().filter(application=synced_application, source="webhook").count() == 1
 
 
-def test_echo_of_our_own_move_changes_nothing(client, linked, synced_application, receiver, outbox, django_capture_on_commit_callbacks):
+def test_echo_of_our_own_move_changes_nothing(
+    client, linked, synced_application, receiver, outbox, django_capture_on_commit_callbacks
+):
     linked.running.app.webhook_url, linked.running.app.webhook_secret = receiver.url, WEBHOOK_SECRET
     linked.move(synced_application, "Offer")
     outbox.drain()
@@ -114,7 +134,9 @@ def test_echo_of_our_own_move_changes_nothing(client, linked, synced_application
     assert WebhookEvent.objects.unscoped().get().result == "no change"
 
 
-def test_stale_webhook_cannot_move_the_card_back(client, linked, synced_application, receiver, outbox, django_capture_on_commit_callbacks):
+def test_stale_webhook_cannot_move_the_card_back(
+    client, linked, synced_application, receiver, outbox, django_capture_on_commit_callbacks
+):
     body, headers = remote_move(linked, receiver, synced_application, "Assessment")
     remote_move(linked, receiver, synced_application, "Offer")
     # the older delivery arrives last: processing reads the current remote state
@@ -134,7 +156,9 @@ def test_remote_disqualification_rejects_locally(linked, synced_application):
     assert synced_application.stage.kind == "rejected"
 
 
-def test_greenhouse_signed_webhook_moves_the_card(client, org_world, run_sandbox, receiver, outbox, django_capture_on_commit_callbacks):
+def test_greenhouse_signed_webhook_moves_the_card(
+    client, org_world, run_sandbox, receiver, outbox, django_capture_on_commit_callbacks
+):
     linked = link_sandbox(org_world, run_sandbox("greenhouse", rate_limit=0))
     application = linked.apply()
     outbox.drain()
@@ -146,7 +170,9 @@ def test_greenhouse_signed_webhook_moves_the_card(client, org_world, run_sandbox
     assert application.stage.name == "Interview"
 
 
-def test_lever_signature_lives_in_the_body_and_old_events_are_refused(client, org_world, run_sandbox, receiver, outbox, django_capture_on_commit_callbacks):
+def test_lever_signature_lives_in_the_body_and_old_events_are_refused(
+    client, org_world, run_sandbox, receiver, outbox, django_capture_on_commit_callbacks
+):
     linked = link_sandbox(org_world, run_sandbox("lever", rate_limit=0))
     application = linked.apply()
     outbox.drain()
@@ -162,7 +188,9 @@ def test_lever_signature_lives_in_the_body_and_old_events_are_refused(client, or
     assert post(client, linked.connection, json.dumps(payload).encode(), {}).status_code == 400
 
 
-def test_zoho_shared_token_webhook(client, org_world, run_sandbox, receiver, outbox, django_capture_on_commit_callbacks):
+def test_zoho_shared_token_webhook(
+    client, org_world, run_sandbox, receiver, outbox, django_capture_on_commit_callbacks
+):
     linked = link_sandbox(org_world, run_sandbox("zoho"))
     application = linked.apply()
     outbox.drain()
