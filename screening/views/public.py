@@ -14,6 +14,7 @@ from screening import services
 from screening.forms import ApplyForm
 from screening.parsing import UploadRejected
 from screening.personality import SELF_REPORT_NOTE
+from screening.views import bound_data
 
 RATE_WINDOW_SECONDS = 3600
 
@@ -59,7 +60,7 @@ def apply(request, token: str):
     job = _published_job(token)
     if job is None:
         return TemplateResponse(request, "screening/public/job_closed.html", {}, status=404)
-    form = ApplyForm(request.POST or None, request.FILES or None)
+    form = ApplyForm(*bound_data(request))
     status = 200
     if request.method == "POST":
         if _rate_limited(request):

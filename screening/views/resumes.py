@@ -12,6 +12,7 @@ from dashboard import access
 from dashboard.access import member_required, staff_roles_required
 from screening import selectors, services
 from screening.forms import ResumeReviewForm, ResumeUploadForm
+from screening.views import bound_data
 
 PAGE_SIZE = 50
 
@@ -43,7 +44,7 @@ def job_upload(request, job_id: int):
     job = selectors.visible_job(request.user, job_id)
     access.require(access.can_upload_resume(request.user, job), "You cannot upload resumes to this job.")
     results = None
-    form = ResumeUploadForm(request.POST or None, request.FILES or None)
+    form = ResumeUploadForm(*bound_data(request))
     if request.method == "POST" and form.is_valid():
         results = services.ingest_resume_batch(job=job, files=form.cleaned_data["files"], actor=request.user)
     context = {"job": job, "form": form, "results": results}

@@ -13,6 +13,7 @@ from screening import selectors, services, webhooks
 from screening.forms import AssessmentWebhookForm, TestLogCsvForm
 from screening.models import AssessmentWebhook
 from screening.testlogs import read_test_log_csv
+from screening.views import bound_data
 
 PAGE_SIZE = 50
 
@@ -39,7 +40,7 @@ def test_log_import(request, job_id: int):
     the form, so nothing is stored until the import itself."""
     job = selectors.visible_job(request.user, job_id)
     access.require(access.can_move_stage(request.user, job), "You cannot add test results to this job.")
-    form = TestLogCsvForm(request.POST or None, request.FILES or None)
+    form = TestLogCsvForm(*bound_data(request))
     preview = None
     status = 200
     if request.method == "POST":
@@ -65,7 +66,7 @@ def test_log_import(request, job_id: int):
 @admin_required
 @require_http_methods(["GET", "POST"])
 def assessment_webhooks(request):
-    form = AssessmentWebhookForm(request.POST or None)
+    form = AssessmentWebhookForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if form.is_valid():

@@ -24,3 +24,9 @@ def on_commit(django_capture_on_commit_callbacks):
             return function(*args, **kwargs)
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Test users are created by the dozen; the real hasher is deliberately slow.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,172 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from screening import services
+from screening.models import Resume
+from tests.factories import ApplicationFactory, ResumeFactory, ResumeScoreFactory
+from tests.screening.conftest import resume_upload
+
+HTMX = {"HX-Request": "true"}
+
+
+def make_ranked(job, count):
+    for index in range(count):
+        resume = ResumeFactory(application=ApplicationFactory(job=job))
+        ResumeScoreFactory(resume=resume, overall_score=index % 10, skills_score=index % 10, work_exp_score=0, projects_score=0, education_score=0, certifications_score=0)
+
+
+@pytest.mark.parametrize(
+    ("role", "job_name", "status"),
+    [
+        ("admin", "job_private", 200),
+        ("recruiter", "job_own", 200),
+        ("recruiter", "job_shared", 200),
+        ("recruiter", "job_private", 404),
+        ("manager", "job_shared", 200),
+        ("manager", "job_own", 404),
+        ("admin", "job_b", 404),
+    ],
+)
+def test_resumes_tab_access_per_role(client, org_world, role, job_name, status):
+    client.force_login(getattr(org_world, role))
+    response = client.get(reverse("screening:job_resumes", args=[getattr(org_world, job_name).pk]))
+    assert response.status_code == status
+
+
+def test_resumes_tab_is_a_partial_for_htmx_and_a_page_without(client, org_world):
+    make_ranked(org_world.job_own, 3)
+    client.force_login(org_world.recruiter)
+    url = reverse("screening:job_resumes", args=[org_world.job_own.pk])
+    full = client.get(url)
+    partial = client.get(url, headers=HTMX)
+    assert b"<html" in full.content and b'id="resumes-tab"' in full.content
+    assert b"<html" not in partial.content and b'id="resumes-tab"' in partial.content
+
+
+def test_resumes_are_ranked_by_score_or_date(client, org_world):
+    job = org_world.job_own
+    low = ResumeFactory(application=ApplicationFactory(job=job))
+    ResumeScoreFactory(resume=low, overall_score=2, skills_score=2, work_exp_score=0, projects_score=0, education_score=0, certifications_score=0)
+    high = ResumeFactory(application=ApplicationFactory(job=job))
+    ResumeScoreFactory(resume=high, overall_score=9, skills_score=3, work_exp_score=3, projects_score=1, education_score=1, certifications_score=1)
+    client.force_login(org_world.recruiter)
+    url = reverse("screening:job_resumes", args=[job.pk])
+    by_score = client.get(url).content.decode()
+    assert by_score.index(high.candidate.name) < by_score.index(low.candidate.name)
+    by_date = client.get(url + "?order=recent").content.decode()
+    assert by_date.index(high.candidate.name) < by_date.index(low.candidate.name)  # high was created last
+
+
+@pytest.mark.parametrize("rows", [5, 60])
+def test_resumes_tab_query_count_does_not_grow_with_rows(client, org_world, django_assert_max_num_queries, rows):
+    make_ranked(org_world.job_own, rows)
+    client.force_login(org_world.recruiter)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("screening:job_resumes", args=[org_world.job_own.pk]), headers=HTMX)
+    assert response.status_code == 200
+
+
+def test_upload_view_names_bad_files_and_polls_good_ones(client, org_world, django_capture_on_commit_callbacks):
+    client.force_login(org_world.recruiter)
+    url = reverse("screening:upload", args=[org_world.job_own.pk])
+    assert client.get(url).status_code == 200
+    files = [resume_upload("01-jose-alvarez-romero-docx-one-column.docx"), SimpleUploadedFile("virus.pdf", b"MZ" + bytes(300))]
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(url, {"files": files}, headers=HTMX)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "virus.pdf" in body and "not a supported document type" in body
+    resume = Resume.objects.get(job=org_world.job_own)
+    assert f'hx-get="{reverse("screening:resume_status", args=[resume.pk])}"' in body
+    assert 'hx-trigger="every 1s"' in body
+    for callback in callbacks:
+        callback()
+    row = client.get(reverse("screening:resume_status", args=[resume.pk]))
+    assert "Parsed and scored" in row.content.decode()
+    assert "hx-trigger" not in row.content.decode()
+
+
+@pytest.mark.parametrize(("role", "status"), [("manager", 403), ("admin", 200)])
+def test_upload_needs_a_staff_role(client, org_world, role, status):
+    client.force_login(getattr(org_world, role))
+    assert client.get(reverse("screening:upload", args=[org_world.job_shared.pk])).status_code == status
+
+
+def test_upload_to_other_org_job_is_404(client, org_world):
+    client.force_login(org_world.admin)
+    assert client.post(reverse("screening:upload", args=[org_world.job_b.pk])).status_code == 404
+
+
+def test_empty_upload_is_a_form_error(client, org_world):
+    client.force_login(org_world.recruiter)
+    response = client.post(reverse("screening:upload", args=[org_world.job_own.pk]), {})
+    assert response.status_code == 400
+    assert "Choose at least one file" in response.content.decode() or "This field is required" in response.content.decode()
+
+
+@pytest.fixture
+def parsed_resume(org_world, on_commit):
+    return on_commit(
+        services.ingest_resume,
+        job=org_world.job_shared,
+        uploaded=resume_upload("04-chloe-dubois-pdf-one-column.pdf"),
+        actor=org_world.recruiter,
+    )
+
+
+def test_detail_shows_breakdown_and_preview(client, org_world, parsed_resume):
+    client.force_login(org_world.manager)
+    response = client.get(reverse("screening:resume_detail", args=[parsed_resume.pk]))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Score breakdown" in body and "Must-have skills matched" in body
+    assert f'{reverse("screening:resume_file", args=[parsed_resume.pk])}?inline=1' in body
+    partial = client.get(reverse("screening:resume_detail", args=[parsed_resume.pk]), headers=HTMX)
+    assert b"<html" not in partial.content
+
+
+def test_file_download_is_access_checked(client, org_world, parsed_resume):
+    url = reverse("screening:resume_file", args=[parsed_resume.pk])
+    client.force_login(org_world.manager)
+    download = client.get(url)
+    assert download.status_code == 200
+    assert download["Content-Disposition"].startswith("attachment")
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+    inline = client.get(url + "?inline=1")
+    assert inline["Content-Disposition"].startswith("inline")
+    assert inline["X-Frame-Options"] == "SAMEORIGIN"
+    client.force_login(org_world.b_admin)
+    assert client.get(url).status_code == 404
+    client.logout()
+    assert client.get(url).status_code in (302, 403)
+
+
+def test_reviewer_approves_and_rejection_needs_feedback(client, org_world, parsed_resume):
+    client.force_login(org_world.manager)
+    url = reverse("screening:resume_review", args=[parsed_resume.pk])
+    refused = client.post(url, {"decision": "reject", "feedback": ""}, headers=HTMX)
+    assert refused.status_code == 400
+    assert "say why" in refused.content.decode()
+    ok = client.post(url, {"decision": "approve", "feedback": "Strong match"}, headers=HTMX)
+    assert ok.status_code == 200
+    parsed_resume.refresh_from_db()
+    assert parsed_resume.is_approved is True
+    assert parsed_resume.approved_by == org_world.manager
+    assert parsed_resume.review_feedback == "Strong match"
+
+
+def test_review_of_invisible_resume_is_404(client, org_world, parsed_resume):
+    client.force_login(org_world.b_admin)
+    assert client.post(reverse("screening:resume_review", args=[parsed_resume.pk]), {"decision": "approve"}).status_code == 404
+
+
+def test_rescore_button_starts_a_run_and_reports_progress(client, org_world, parsed_resume, django_capture_on_commit_callbacks):
+    client.force_login(org_world.recruiter)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("screening:job_rescore", args=[org_world.job_shared.pk]), headers=HTMX)
+    assert response.status_code == 200
+    status = client.get(reverse("screening:rescore_status", args=[org_world.job_shared.pk]))
+    assert "Scores are up to date" in status.content.decode()
+    client.force_login(org_world.manager)
+    assert client.post(reverse("screening:job_rescore", args=[org_world.job_shared.pk])).status_code == 403
