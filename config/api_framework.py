@@ -234,7 +234,8 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
 class PagePagination(BasePagination):
     """`page` + `limit` (max 100) with count/next/previous, or, with `cursor`, keyset pages.
 
-    Cursor mode orders by (updated_at, id) and continues after the last row seen. A row
+    Cursor mode orders by (updated_at, id) (a view's `cursor_field` may name another
+    timestamp, e.g. created_at for append-only rows) and continues after the last row seen. A row
     that changes during a sync moves behind the cursor and is delivered again later, so a
     sync never skips a row, which offsets cannot promise while rows change. `cursor=`
     (empty) starts from the beginning or from `updated_since`.
@@ -251,6 +252,7 @@ class PagePagination(BasePagination):
         self.limit = self._limit(request)
         self.cursor_mode = self.cursor_query_param in request.query_params
         if self.cursor_mode:
+            self.cursor_field = getattr(view, "cursor_field", "updated_at")
             return self._paginate_by_cursor(queryset, request.query_params[self.cursor_query_param])
         self.page = _positive_int(request.query_params.get(self.page_query_param, "1"), self.page_query_param)
         self.count = queryset.count()
@@ -267,14 +269,15 @@ class PagePagination(BasePagination):
         return min(_positive_int(raw, self.limit_query_param), self.max_limit)
 
     def _paginate_by_cursor(self, queryset, cursor: str):
-        queryset = queryset.order_by("updated_at", "id")
+        field = self.cursor_field
+        queryset = queryset.order_by(field, "id")
         if cursor:
-            updated_at, pk = decode_cursor(cursor)
-            queryset = queryset.filter(Q(updated_at__gt=updated_at) | Q(updated_at=updated_at, id__gt=pk))
+            position, pk = decode_cursor(cursor)
+            queryset = queryset.filter(Q(**{f"{field}__gt": position}) | Q(**{field: position, "id__gt": pk}))
         rows = list(queryset[: self.limit + 1])
         self.has_more = len(rows) > self.limit
         rows = rows[: self.limit]
-        self.next_cursor = encode_cursor(rows[-1].updated_at, rows[-1].pk) if rows else cursor
+        self.next_cursor = encode_cursor(getattr(rows[-1], field), rows[-1].pk) if rows else cursor
         return rows
 
     def _url(self, **params) -> str:

@@ -247,6 +247,8 @@ class TestLogFilter(django_filters.FilterSet):
 
 class TestLogViewSet(ApiViewMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = TestLogSerializer
+    # Results are never edited: cursor syncs follow creation.
+    cursor_field = "created_at"
     filterset_class = TestLogFilter
 
     def get_queryset(self):

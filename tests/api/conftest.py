@@ -6,7 +6,9 @@ from dashboard.api_auth import create_api_token
 
 
 @pytest.fixture(autouse=True)
-def _fresh_throttle_counts():
+def _fast_api_tests(settings):
+    # The factories set real passwords; a slow hasher would dominate these tests' time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()
     yield
     cache.clear()
