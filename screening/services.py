@@ -229,7 +229,8 @@ def _attach_and_score(*, resume: Resume, outcome) -> Resume:
             candidate=resume.candidate, job=job, source=stage_source, actor=resume.updated_by
         )
     resume.extracted_text = outcome.text
-    resume.parsed = {**fields, "source": source, "warnings": list(outcome.warnings)}
+    kept = {key: value for key, value in (resume.parsed or {}).items() if key in ("source", "cover_letter")}
+    resume.parsed = {**fields, **kept, "warnings": list(outcome.warnings)}
     resume.relevant_experience_in_months = outcome.relevant_experience_in_months
     resume.status = Resume.Status.PARSED
     resume.status_text = "Parsed and scored"

@@ -13,7 +13,15 @@ HTMX = {"HX-Request": "true"}
 def make_ranked(job, count):
     for index in range(count):
         resume = ResumeFactory(application=ApplicationFactory(job=job))
-        ResumeScoreFactory(resume=resume, overall_score=index % 10, skills_score=index % 10, work_exp_score=0, projects_score=0, education_score=0, certifications_score=0)
+        ResumeScoreFactory(
+            resume=resume,
+            overall_score=index % 10,
+            skills_score=index % 10,
+            work_exp_score=0,
+            projects_score=0,
+            education_score=0,
+            certifications_score=0,
+        )
 
 
 @pytest.mark.parametrize(
@@ -47,9 +55,25 @@ def test_resumes_tab_is_a_partial_for_htmx_and_a_page_without(client, org_world)
 def test_resumes_are_ranked_by_score_or_date(client, org_world):
     job = org_world.job_own
     low = ResumeFactory(application=ApplicationFactory(job=job))
-    ResumeScoreFactory(resume=low, overall_score=2, skills_score=2, work_exp_score=0, projects_score=0, education_score=0, certifications_score=0)
+    ResumeScoreFactory(
+        resume=low,
+        overall_score=2,
+        skills_score=2,
+        work_exp_score=0,
+        projects_score=0,
+        education_score=0,
+        certifications_score=0,
+    )
     high = ResumeFactory(application=ApplicationFactory(job=job))
-    ResumeScoreFactory(resume=high, overall_score=9, skills_score=3, work_exp_score=3, projects_score=1, education_score=1, certifications_score=1)
+    ResumeScoreFactory(
+        resume=high,
+        overall_score=9,
+        skills_score=3,
+        work_exp_score=3,
+        projects_score=1,
+        education_score=1,
+        certifications_score=1,
+    )
     client.force_login(org_world.recruiter)
     url = reverse("screening:job_resumes", args=[job.pk])
     by_score = client.get(url).content.decode()
@@ -71,7 +95,10 @@ def test_upload_view_names_bad_files_and_polls_good_ones(client, org_world, djan
     client.force_login(org_world.recruiter)
     url = reverse("screening:upload", args=[org_world.job_own.pk])
     assert client.get(url).status_code == 200
-    files = [resume_upload("01-jose-alvarez-romero-docx-one-column.docx"), SimpleUploadedFile("virus.pdf", b"MZ" + bytes(300))]
+    files = [
+        resume_upload("01-jose-alvarez-romero-docx-one-column.docx"),
+        SimpleUploadedFile("virus.pdf", b"MZ" + bytes(300)),
+    ]
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = client.post(url, {"files": files}, headers=HTMX)
     body = response.content.decode()
@@ -102,7 +129,9 @@ def test_empty_upload_is_a_form_error(client, org_world):
     client.force_login(org_world.recruiter)
     response = client.post(reverse("screening:upload", args=[org_world.job_own.pk]), {})
     assert response.status_code == 400
-    assert "Choose at least one file" in response.content.decode() or "This field is required" in response.content.decode()
+    assert (
+        "Choose at least one file" in response.content.decode() or "This field is required" in response.content.decode()
+    )
 
 
 @pytest.fixture
@@ -121,7 +150,7 @@ def test_detail_shows_breakdown_and_preview(client, org_world, parsed_resume):
     body = response.content.decode()
     assert response.status_code == 200
     assert "Score breakdown" in body and "Must-have skills matched" in body
-    assert f'{reverse("screening:resume_file", args=[parsed_resume.pk])}?inline=1' in body
+    assert f"{reverse('screening:resume_file', args=[parsed_resume.pk])}?inline=1" in body
     partial = client.get(reverse("screening:resume_detail", args=[parsed_resume.pk]), headers=HTMX)
     assert b"<html" not in partial.content
 
@@ -158,10 +187,15 @@ def test_reviewer_approves_and_rejection_needs_feedback(client, org_world, parse
 
 def test_review_of_invisible_resume_is_404(client, org_world, parsed_resume):
     client.force_login(org_world.b_admin)
-    assert client.post(reverse("screening:resume_review", args=[parsed_resume.pk]), {"decision": "approve"}).status_code == 404
+    assert (
+        client.post(reverse("screening:resume_review", args=[parsed_resume.pk]), {"decision": "approve"}).status_code
+        == 404
+    )
 
 
-def test_rescore_button_starts_a_run_and_reports_progress(client, org_world, parsed_resume, django_capture_on_commit_callbacks):
+def test_rescore_button_starts_a_run_and_reports_progress(
+    client, org_world, parsed_resume, django_capture_on_commit_callbacks
+):
     client.force_login(org_world.recruiter)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("screening:job_rescore", args=[org_world.job_shared.pk]), headers=HTMX)

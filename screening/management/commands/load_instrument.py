@@ -1,6 +1,6 @@
 """Load a questionnaire (e.g. an organisation's licensed or public-domain inventory) from CSV.
 
-    manage.py load_instrument items.csv --slug mini-ipip --name "Mini-IPIP" --version 1 [--org acme]
+    manage.py load_instrument items.csv --slug mini-ipip --name "Mini-IPIP" --instrument-version 1 [--org acme]
 
 CSV columns: order, trait, keying, text[, scale_points]. Traits: openness,
 conscientiousness, extraversion, agreeableness, emotional_stability; keying: positive or
@@ -24,7 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("csv_path", type=Path)
         parser.add_argument("--slug", required=True)
         parser.add_argument("--name", required=True)
-        parser.add_argument("--version", dest="instrument_version", default="1")
+        parser.add_argument("--instrument-version", dest="instrument_version", default="1")
         parser.add_argument("--org", help="organisation slug; omit to make it available to every organisation")
         parser.add_argument("--description", default="")
         parser.add_argument("--items-per-page", type=int, default=10)
