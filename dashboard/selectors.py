@@ -3,7 +3,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Min, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
 from candidates.models import Application, StageChange
@@ -37,13 +37,17 @@ def sync_problems_count(*, user: User) -> int | None:
 
 
 def home_summary(*, user: User) -> dict[str, int | None]:
-    visible_jobs = Job.objects.visible_to(user)
-    applications = Application.objects.visible_to(user)
+    jobs = Job.objects.visible_to(user).aggregate(
+        visible=Count("pk"), open=Count("pk", filter=Q(status=Job.Status.OPEN))
+    )
+    applications = Application.objects.visible_to(user).aggregate(
+        total=Count("pk"), today=Count("pk", filter=Q(applied_at__gte=_today_start()))
+    )
     return {
-        "visible_jobs_count": visible_jobs.count(),
-        "open_jobs_count": visible_jobs.open().count(),
-        "applicants_today_count": applications.filter(applied_at__gte=_today_start()).count(),
-        "applications_count": applications.count(),
+        "visible_jobs_count": jobs["visible"],
+        "open_jobs_count": jobs["open"],
+        "applicants_today_count": applications["today"],
+        "applications_count": applications["total"],
         "awaiting_review_count": Resume.objects.visible_to(user)
         .current()
         .filter(status=Resume.Status.PARSED, is_approved__isnull=True)
