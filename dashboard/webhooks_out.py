@@ -213,9 +213,9 @@ def _on_application_moved(sender, application, stage_change, **kwargs):
 
 @receiver(resume_scored, dispatch_uid="webhooks.resume_scored")
 def _on_resume_scored(sender, resume, **kwargs):
-    from screening.api import ResumeSerializer
+    from screening.api import resume_row
 
-    queue_event(org_id=resume.org_id, event_type=Event.RESUME_SCORED, data={"resume": ResumeSerializer(resume).data})
+    queue_event(org_id=resume.org_id, event_type=Event.RESUME_SCORED, data={"resume": resume_row(resume, detail=False)})
 
 
 @receiver(screening_completed, dispatch_uid="webhooks.screening_completed")

@@ -1,14 +1,15 @@
 """Resumes and assessment results in /api/v1/.
 
-Reading resumes uses the screening models' own `ranked()`; uploads go through the
-screening service, like the pages.
+Reads use the screening selectors (`ranked()`, `visible_resume`, `resume_api_payload`);
+uploads and test results go through the screening services (`ingest_resume`,
+`record_test_log`), like the pages, the CSV import and the assessment webhooks.
 """
 
 from __future__ import annotations
 
 import django_filters
-from django.db import IntegrityError, transaction
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from django.db import transaction
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -17,17 +18,21 @@ from rest_framework.views import APIView
 from candidates.api import CandidateBriefSerializer, visible_job_or_404
 from candidates.models import Application, Candidate, StageChange
 from candidates.services import apply_to_job, find_or_create_candidate
-from config.api_framework import MAX_ID, ApiViewMixin, Conflict
+from config.api_framework import MAX_ID, ApiViewMixin, PayloadTooLarge, UnsupportedFileType
 from dashboard import access
-from dashboard.events import test_log_created
 from dashboard.models import User
 from jobs.api import IdFilter
 from jobs.models import Job
 from screening.models import Resume, TestLog
+from screening.parsing import UploadLimits, UploadRejected
+from screening.selectors import resume_api_payload, visible_resume
+from screening.services import TestLogInput, ingest_resume, record_test_log
 
 DECIMAL = {"max_digits": 4, "decimal_places": 2}
 
 
+# The resume payloads are screening.selectors.resume_api_payload (the screening app decides
+# what of a resume is published); these serializers only document that shape in the schema.
 class ResumeScoreSerializer(serializers.Serializer):
     overall_score = serializers.DecimalField(**DECIMAL, help_text="0-10; the five parts add up to it.")
     skills_score = serializers.DecimalField(**DECIMAL)
@@ -36,59 +41,43 @@ class ResumeScoreSerializer(serializers.Serializer):
     education_score = serializers.DecimalField(**DECIMAL)
     certifications_score = serializers.DecimalField(**DECIMAL)
     weights = serializers.DictField(child=serializers.FloatField())
-    scored_by = serializers.CharField()
     scored_at = serializers.DateTimeField()
 
 
 class ResumeScoreDetailSerializer(ResumeScoreSerializer):
-    feedback = serializers.JSONField()
+    feedback = serializers.DictField(help_text="Per component: points, maximum and the explanation.")
 
 
-RESUME_FIELDS = [
-    "id",
-    "candidate",
-    "job_id",
-    "application_id",
-    "original_name",
-    "content_type",
-    "size",
-    "status",
-    "status_text",
-    "completed",
-    "is_approved",
-    "relevant_experience_in_months",
-    "score",
-    "created_at",
-    "updated_at",
-]
+class ResumeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    job_id = serializers.IntegerField()
+    candidate_id = serializers.IntegerField(allow_null=True, help_text="Empty until parsing finds the person.")
+    candidate = CandidateBriefSerializer(allow_null=True)
+    original_name = serializers.CharField()
+    status = serializers.ChoiceField(choices=Resume.Status.choices)
+    status_text = serializers.CharField()
+    completed = serializers.BooleanField()
+    is_current = serializers.BooleanField()
+    is_approved = serializers.BooleanField(allow_null=True)
+    relevant_experience_in_months = serializers.IntegerField(allow_null=True)
+    score = ResumeScoreSerializer(allow_null=True)
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
 
 
-class ResumeSerializer(serializers.ModelSerializer):
-    candidate = CandidateBriefSerializer(read_only=True)
-    score = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Resume
-        fields = RESUME_FIELDS
-        read_only_fields = fields
-
-    @extend_schema_field(ResumeScoreSerializer(allow_null=True))
-    def get_score(self, resume):
-        return ResumeScoreSerializer(resume.score).data if hasattr(resume, "score") else None
+class ResumeDetailSerializer(ResumeSerializer):
+    score = ResumeScoreDetailSerializer(allow_null=True)
+    parsed = serializers.DictField(help_text="Fields read from the resume (empty until it is parsed).")
 
 
-class ResumeDetailSerializer(serializers.ModelSerializer):
-    candidate = CandidateBriefSerializer(read_only=True)
-    score = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Resume
-        fields = [*RESUME_FIELDS, "parsed", "review_feedback", "reviewed_at"]
-        read_only_fields = fields
-
-    @extend_schema_field(ResumeScoreDetailSerializer(allow_null=True))
-    def get_score(self, resume):
-        return ResumeScoreDetailSerializer(resume.score).data if hasattr(resume, "score") else None
+def resume_row(resume: Resume, *, detail: bool) -> dict:
+    payload = resume_api_payload(resume)
+    payload["candidate"] = CandidateBriefSerializer(resume.candidate).data if resume.candidate_id else None
+    if not detail:
+        payload.pop("parsed", None)
+        if payload["score"]:
+            payload["score"] = {key: value for key, value in payload["score"].items() if key != "feedback"}
+    return payload
 
 
 class ResumeFilter(django_filters.FilterSet):
@@ -106,14 +95,20 @@ class ResumeViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     """Current resumes, best overall score first (unscored last), with the score breakdown."""
 
     filterset_class = ResumeFilter
+    serializer_class = ResumeSerializer
 
     def get_queryset(self):
-        resumes = Resume.objects.visible_to(self.request.user).current().ranked()
+        resumes = Resume.objects.visible_to(self.request.user).current().ranked().select_related("candidate", "score")
         # The id breaks ties, so pages never repeat or skip a resume.
         return resumes.order_by(*resumes.query.order_by, "-id")
 
-    def get_serializer_class(self):
-        return ResumeSerializer if self.action == "list" else ResumeDetailSerializer
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response([resume_row(resume, detail=False) for resume in page])
+
+    @extend_schema(responses=ResumeDetailSerializer)
+    def retrieve(self, request, *args, **kwargs):
+        return Response(resume_row(visible_resume(request.user, kwargs["pk"]), detail=True))
 
 
 class ResumeUploadSerializer(serializers.Serializer):
@@ -174,12 +169,20 @@ class JobResumeUploadView(ApiViewMixin, APIView):
 
 
 def store_uploaded_resume(*, user: User, job: Job, candidate: Candidate, application: Application | None, upload):
-    """Hand an uploaded file to the screening service (validation, storage, parse task)."""
-    from screening import services as screening_services
-
-    return screening_services.upload_resume(
-        job=job, candidate=candidate, application=application, uploaded_file=upload, uploaded_by=user
-    )
+    """The screening service stores and queues the file; its refusals become 413 or 415."""
+    try:
+        return ingest_resume(
+            job=job,
+            uploaded=upload,
+            actor=user,
+            source=Candidate.Source.API,
+            candidate=candidate,
+            application=application,
+        )
+    except UploadRejected as rejected:
+        if (upload.size or 0) > UploadLimits.from_settings().max_bytes:
+            raise PayloadTooLarge(rejected.message)
+        raise UnsupportedFileType(rejected.message)
 
 
 class TestLogSerializer(serializers.ModelSerializer):
@@ -226,15 +229,6 @@ class TestLogCreateSerializer(serializers.Serializer):
     report_url = serializers.URLField(max_length=500, required=False, allow_blank=True, default="")
     raw_payload = serializers.DictField(required=False, default=dict)
 
-    def validate(self, attrs):
-        score, max_score = attrs.get("score"), attrs.get("max_score")
-        if score is not None and max_score is not None and score > max_score:
-            raise serializers.ValidationError({"score": ["The score cannot be above max_score."]})
-        started, completed = attrs.get("started_at"), attrs.get("completed_at")
-        if started and completed and completed < started:
-            raise serializers.ValidationError({"completed_at": ["completed_at is before started_at."]})
-        return attrs
-
 
 class TestLogFilter(django_filters.FilterSet):
     job_id = IdFilter(field_name="job_id")
@@ -254,7 +248,12 @@ class TestLogViewSet(ApiViewMixin, mixins.CreateModelMixin, viewsets.ReadOnlyMod
     def get_queryset(self):
         return TestLog.objects.visible_to(self.request.user).order_by("-created_at", "-id")
 
-    @extend_schema(request=TestLogCreateSerializer, responses={201: TestLogSerializer})
+    @extend_schema(
+        request=TestLogCreateSerializer,
+        responses={201: TestLogSerializer, 200: TestLogSerializer},
+        description="Record an assessment result. The same provider and external_id again updates "
+        "that result (200) instead of adding a second one (201).",
+    )
     def create(self, request, *args, **kwargs):
         payload = TestLogCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -262,25 +261,8 @@ class TestLogViewSet(ApiViewMixin, mixins.CreateModelMixin, viewsets.ReadOnlyMod
         user = request.user
         job = visible_job_or_404(user, fields.pop("job_id"))
         candidate = access.get_visible_or_404(Candidate.objects.visible_to(user), pk=fields.pop("candidate_id"))
-        access.require(access.can_invite_screening(user, job), "Your role cannot record assessment results.")
-        if not Application.objects.filter(candidate=candidate, job=job).exists():
-            raise serializers.ValidationError({"candidate_id": ["This candidate has not applied to this job."]})
-        test_log = record_test_log(job=job, candidate=candidate, **fields)
-        return Response(TestLogSerializer(test_log).data, status=status.HTTP_201_CREATED)
-
-
-@transaction.atomic
-def record_test_log(*, job: Job, candidate: Candidate, **fields) -> TestLog:
-    """API adapter: store an assessment result once per provider result id, and announce it."""
-    try:
-        with transaction.atomic():
-            test_log = TestLog.objects.create(org_id=job.org_id, job=job, candidate=candidate, **fields)
-    except IntegrityError:
-        existing = TestLog.objects.filter(
-            org_id=job.org_id, provider=fields.get("provider", ""), external_id=fields.get("external_id", "")
-        ).first()
-        conflict = Conflict("This provider's result was already recorded.")
-        conflict.existing_id = existing.pk if existing else None
-        raise conflict
-    test_log_created.send(sender=TestLog, test_log=test_log)
-    return test_log
+        fields["proctoring_flags"] = tuple(fields.get("proctoring_flags", ()))
+        test_log, created = record_test_log(job=job, candidate=candidate, values=TestLogInput(**fields), actor=user)
+        return Response(
+            TestLogSerializer(test_log).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )

@@ -15,10 +15,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from dashboard import webhooks_out
-from dashboard.events import resume_scored, screening_completed
+from dashboard.events import resume_scored, screening_completed, test_log_created
 from dashboard.models import WebhookDelivery, WebhookEndpoint
 from dashboard.tasks import deliver_webhook
-from tests.factories import ResumeScoreFactory
+from tests.factories import ResumeScoreFactory, TestLogFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -224,14 +224,12 @@ def test_other_orgs_do_not_hear_our_events(world, api_as, endpoint, receiver, dj
 
 
 def test_screening_events(world, api_as, endpoint, receiver, django_capture_on_commit_callbacks):
+    # Sent by the screening services when they score a resume or store a result.
     score = ResumeScoreFactory(resume__application=world.app_own, resume__candidate=world.app_own.candidate)
+    test_log = TestLogFactory(job=world.job_own, candidate=world.app_own.candidate, test_name="SQL")
     with django_capture_on_commit_callbacks(execute=True):
         resume_scored.send(sender=type(score.resume), resume=score.resume)
-        api_as(world.recruiter).post(
-            "/api/v1/test-logs",
-            {"candidate_id": world.app_own.candidate_id, "job_id": world.job_own.pk, "test_name": "SQL", "score": 7},
-            format="json",
-        )
+        test_log_created.send(sender=type(test_log), test_log=test_log)
     events = [json.loads(r["body"]) for r in receiver.requests]
     assert [event["type"] for event in events] == ["resume.scored", "test_log.created"]
     assert events[0]["data"]["resume"]["score"]["overall_score"] == 7.0
