@@ -119,8 +119,10 @@ def job_edit(request, job_id: int):
 def _tab_context(request, job, tab: str) -> dict:
     user = request.user
     if tab == "board":
+        columns = candidate_selectors.board_for_job(user=user, job=job)
         return {
-            "columns": candidate_selectors.board_for_job(user=user, job=job),
+            "columns": columns,
+            "stages": [column.stage for column in columns],
             "can_move": access.can_move_stage(user, job),
         }
     if tab == "candidates":

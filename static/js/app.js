@@ -89,16 +89,17 @@
     if (reason) reason.required = option && option.dataset.kind === "rejected";
   });
 
-  // After a move, keep keyboard focus on the moved card.
-  document.addEventListener("htmx:afterRequest", function (event) {
-    var form = event.detail.elt;
-    if (!form.matches || !form.matches(".move-form")) return;
-    var id = form.getAttribute("hx-target").replace("#", "");
+  // After a move the server inserts the card into its column out of band: keep keyboard
+  // focus on it (the old card, and whatever had focus inside it, is gone).
+  document.addEventListener("htmx:oobAfterSwap", function (event) {
+    var card = event.target;
+    if (!card.matches || !card.matches("[data-card]")) return;
+    origin = null;
+    // After htmx has settled the swap; focusing during it does not stick.
     window.setTimeout(function () {
-      var card = document.getElementById(id);
-      if (card) card.focus();
-      origin = null;
-    }, 50);
+      var current = document.getElementById(card.id);
+      if (current) current.focus();
+    }, 80);
   });
 
   // ---- Dialogs: links marked data-opens-modal load into #modal-body and open the dialog. ----
