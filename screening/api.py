@@ -186,6 +186,8 @@ def store_uploaded_resume(*, user: User, job: Job, candidate: Candidate, applica
 
 
 class TestLogSerializer(serializers.ModelSerializer):
+    report_url = serializers.CharField(read_only=True, help_text="Empty when the provider gave none.")
+
     class Meta:
         model = TestLog
         fields = [

@@ -17,10 +17,12 @@ class MultipleFileField(forms.FileField):
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data]
-        return [single(data, initial)] if data else []
+        # Every file is checked on its own by the ingestion service, so one empty or bad
+        # file is named with its reason instead of failing the whole batch.
+        files = [item for item in (data if isinstance(data, list | tuple) else [data]) if item]
+        if self.required and not files:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return files
 
 
 class ResumeUploadForm(forms.Form):
@@ -33,8 +35,8 @@ class ResumeUploadForm(forms.Form):
         files = self.cleaned_data["files"]
         if not files:
             raise forms.ValidationError("Choose at least one file.")
-        if len(files) > 200:
-            raise forms.ValidationError("Upload at most 200 files at a time.")
+        if len(files) > 100:
+            raise forms.ValidationError("Upload at most 100 files at a time.")
         return files
 
 

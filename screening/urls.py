@@ -17,6 +17,7 @@ urlpatterns = [
     # Test logs
     path("jobs/<int:job_id>/test-logs/", testlogs.job_test_logs, name="job_test_logs"),
     path("jobs/<int:job_id>/test-logs/import/", testlogs.test_log_import, name="test_log_import"),
+    path("candidates/<int:candidate_id>/test-logs/", testlogs.candidate_test_logs, name="candidate_test_logs"),
     path("assessment-webhooks/", testlogs.assessment_webhooks, name="assessment_webhooks"),
     path("webhooks/assessments/<uuid:key>/", testlogs.assessment_webhook, name="assessment_webhook"),
     # Personality screenings

@@ -7,8 +7,9 @@ from django.template.response import TemplateResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from candidates.models import Candidate
 from dashboard import access
-from dashboard.access import admin_required, member_required, public, staff_roles_required
+from dashboard.access import admin_required, get_visible_or_404, member_required, public, staff_roles_required
 from screening import selectors, services, webhooks
 from screening.forms import AssessmentWebhookForm, TestLogCsvForm
 from screening.models import AssessmentWebhook
@@ -118,3 +119,16 @@ def assessment_webhook(request, key):
         {"success": True, "data": {"test_log_id": result.test_log.pk, "created": result.created}},
         status=201 if result.created else 200,
     )
+
+
+@member_required
+@require_GET
+def candidate_test_logs(request, candidate_id: int):
+    """A candidate's results across the jobs the user can see (for the candidate page)."""
+    candidate = get_visible_or_404(Candidate.objects.visible_to(request.user), pk=candidate_id)
+    context = {
+        "candidate": candidate,
+        "test_logs": selectors.test_logs_for_candidate(user=request.user, candidate_id=candidate.pk),
+    }
+    template = "screening/candidate_test_logs.html" + ("#tab" if request.htmx else "")
+    return TemplateResponse(request, template, context)

@@ -203,3 +203,17 @@ def test_webhook_admin_page_is_admin_only(client, org_world, webhook):
     assert AssessmentWebhook.objects.get().key != webhook.key
     client.force_login(org_world.recruiter)
     assert client.get(reverse("screening:assessment_webhooks")).status_code == 403
+
+
+def test_candidate_test_logs_follow_job_visibility(client, org_world):
+    candidate = org_world.app_shared.candidate
+    TestLogFactory(job=org_world.job_shared, candidate=candidate, test_name="Shared job test")
+    TestLogFactory(job=org_world.job_private, candidate=candidate, test_name="Private job test")
+    url = reverse("screening:candidate_test_logs", args=[candidate.pk])
+    client.force_login(org_world.manager)
+    body = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "Shared job test" in body and "Private job test" not in body
+    client.force_login(org_world.admin)
+    assert "Private job test" in client.get(url).content.decode()
+    client.force_login(org_world.b_admin)
+    assert client.get(url).status_code == 404

@@ -204,3 +204,38 @@ def test_rescore_button_starts_a_run_and_reports_progress(
     assert "Scores are up to date" in status.content.decode()
     client.force_login(org_world.manager)
     assert client.post(reverse("screening:job_rescore", args=[org_world.job_shared.pk])).status_code == 403
+
+
+def test_fifty_mixed_resumes_are_ranked_within_a_minute(client, org_world, django_capture_on_commit_callbacks):
+    """The issue's "done when": drop 50 mixed files, see everyone ranked, bad files named."""
+    import time
+    from pathlib import Path
+
+    from django.utils.html import escape
+
+    from tests.screening.conftest import RESUMES
+
+    names = sorted(p.name for p in Path(RESUMES).iterdir() if not p.name.endswith(".json"))
+    files = [resume_upload(names[i % len(names)], as_name=f"{i:02d}-{names[i % len(names)]}") for i in range(48)]
+    files += [SimpleUploadedFile("notes.exe", b"MZ" + bytes(500)), SimpleUploadedFile("blank.pdf", b"")]
+    client.force_login(org_world.recruiter)
+    started = time.monotonic()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("screening:upload", args=[org_world.job_own.pk]), {"files": files})
+    elapsed = time.monotonic() - started
+    assert response.status_code == 200
+    assert elapsed < 60
+    body = response.content.decode()
+    assert "notes.exe" in body and "blank.pdf" in body and "The file is empty." in body
+    resumes = Resume.objects.filter(job=org_world.job_own)
+    assert resumes.count() == 48
+    assert not resumes.filter(completed=False).exists()
+    failed = resumes.exclude(status=Resume.Status.PARSED)
+    assert set(failed.values_list("status_text", flat=True)) <= {
+        "No text layer — scanned document. Upload a text PDF or a Word file.",
+        "The PDF is encrypted; upload an unprotected copy.",
+    }
+    ranked = client.get(reverse("screening:job_resumes", args=[org_world.job_own.pk])).content.decode()
+    people = {r.candidate.name for r in resumes.filter(status=Resume.Status.PARSED, is_current=True)}
+    assert len(people) >= 25
+    assert all(escape(name) in ranked for name in people)
