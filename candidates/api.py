@@ -46,6 +46,11 @@ def visible_job_or_404(user: User, job_id: int) -> Job:
 
 
 class CandidateSerializer(serializers.ModelSerializer):
+    # Plain strings: an unset link is "", which is not a URI.
+    linkedin_url = serializers.CharField(read_only=True)
+    github_url = serializers.CharField(read_only=True)
+    portfolio_url = serializers.CharField(read_only=True)
+
     class Meta:
         model = Candidate
         fields = CANDIDATE_FIELDS
