@@ -10,6 +10,7 @@ from django.db.models.functions import RowNumber
 
 from candidates.models import Application, Candidate, Note, StageChange
 from dashboard.models import User
+from integrations.selectors import sync_status_for_applications
 from jobs.models import Job, Stage
 from screening.models import PersonalityScreening, Resume, ResumeScore, TestLog
 
@@ -36,19 +37,9 @@ def with_card_data(applications: QuerySet[Application]) -> QuerySet[Application]
     )
 
 
-def sync_statuses(application_ids: list[int]) -> dict[int, str]:
-    """ATS sync state per application, from the integrations app when it is installed."""
-    try:
-        from integrations.selectors import sync_status_for_applications
-    except ImportError:
-        return {}
-    if not application_ids:
-        return {}
-    return sync_status_for_applications(application_ids)
-
-
 def attach_sync_status(applications: list[Application]) -> list[Application]:
-    statuses = sync_statuses([application.pk for application in applications])
+    """The ATS sync state of each (already scoped) application, in one query."""
+    statuses = sync_status_for_applications([application.pk for application in applications])
     for application in applications:
         application.sync_status = statuses.get(application.pk)
     return applications

@@ -11,5 +11,4 @@ urlpatterns = [
     path("applications/<int:application_id>/move/", views.move_application, name="move"),
     path("jobs/<int:job_id>/bulk-move/", views.bulk_move, name="bulk_move"),
     path("jobs/<int:job_id>/stages/<int:stage_id>/", views.stage_column, name="stage_column"),
-    path("resumes/<int:resume_id>/preview/", views.resume_preview, name="resume_preview"),
 ]

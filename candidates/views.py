@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -18,10 +17,8 @@ from dashboard import access
 from dashboard.access import get_visible_or_404, member_required, staff_roles_required
 from dashboard.views import error_messages, render_page, safe_next
 from jobs.models import Job, Stage
-from screening.models import Resume
 
 PER_PAGE = 25
-INLINE_PREVIEW_TYPES = {"application/pdf"}
 
 
 @member_required
@@ -171,20 +168,3 @@ def stage_column(request, job_id: int, stage_id: int):
         "can_move": access.can_move_stage(request.user, job),
     }
     return render_page(request, "candidates/stage_column.html", context, partials={"more": "more"})
-
-
-@member_required
-def resume_preview(request, resume_id: int):
-    """PDFs inline in the browser; other formats as the text we extracted from them."""
-    resume = get_visible_or_404(
-        Resume.objects.visible_to(request.user).select_related("candidate", "job"), pk=resume_id
-    )
-    if resume.content_type in INLINE_PREVIEW_TYPES and resume.file and request.GET.get("as") != "text":
-        try:
-            handle = resume.file.open("rb")
-        except FileNotFoundError:
-            raise Http404("The file is no longer stored.")
-        response = FileResponse(handle, content_type=resume.content_type, filename=resume.original_name or "resume.pdf")
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
-    return TemplateResponse(request, "candidates/resume_preview.html", {"resume": resume})

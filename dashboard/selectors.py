@@ -4,10 +4,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Count, Min, Q, QuerySet
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from candidates.models import Application, StageChange
 from dashboard.models import User
+from integrations.models import SyncEvent
+from integrations.selectors import FAILED as SYNC_FAILED
+from integrations.selectors import sync_status_for_applications
 from jobs.models import Job
 from screening.models import Resume
 
@@ -19,24 +23,20 @@ def _today_start() -> datetime:
     return timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def sync_problems_count(*, user: User) -> int | None:
-    """Applications whose ATS sync failed, or None while no ATS integration is installed."""
-    try:
-        from integrations import selectors as integration_selectors
-    except ImportError:
-        return None
-    if hasattr(integration_selectors, "sync_problems_count"):
-        return integration_selectors.sync_problems_count(user=user)
-    if not hasattr(integration_selectors, "sync_status_for_applications"):
-        return None
-    recent_ids = list(
-        Application.objects.visible_to(user).order_by("-updated_at").values_list("pk", flat=True)[:SYNC_SCAN_LIMIT]
+def sync_problems_count(*, user: User) -> int:
+    """Visible applications whose latest ATS sync failed (a later delivery clears it)."""
+    with_failures = (
+        Application.objects.visible_to(user)
+        .filter(sync_events__status=SyncEvent.Status.FAILED)
+        .order_by()
+        .values_list("pk", flat=True)
+        .distinct()[:SYNC_SCAN_LIMIT]
     )
-    statuses = integration_selectors.sync_status_for_applications(recent_ids) if recent_ids else {}
-    return sum(1 for status in statuses.values() if "fail" in str(status).lower())
+    statuses = sync_status_for_applications(list(with_failures))
+    return sum(1 for status in statuses.values() if status == SYNC_FAILED)
 
 
-def home_summary(*, user: User) -> dict[str, int | None]:
+def home_summary(*, user: User) -> dict[str, int]:
     jobs = Job.objects.visible_to(user).aggregate(
         visible=Count("pk"), open=Count("pk", filter=Q(status=Job.Status.OPEN))
     )
@@ -92,7 +92,7 @@ class ActivityItem:
 
 
 def recent_activity(*, user: User, limit: int = ACTIVITY_LIMIT) -> list[ActivityItem]:
-    """Stage moves, resume uploads and reviews, newest first (three queries)."""
+    """Stage moves, resume uploads and reviews, newest first (two queries)."""
     items: list[ActivityItem] = []
     moves = (
         StageChange.objects.visible_to(user)
@@ -109,11 +109,18 @@ def recent_activity(*, user: User, limit: int = ACTIVITY_LIMIT) -> list[Activity
                 f"to {move.to_stage.name} ({move.application.job.title})"
             )
         items.append(ActivityItem(move.at, "move", text, move.application.candidate_id, move.application.job_id))
-    resumes = Resume.objects.visible_to(user).select_related("candidate", "job", "approved_by")
-    for resume in resumes.order_by("-created_at")[:limit]:
-        text = f"Resume uploaded for {resume.candidate.name} ({resume.job.title})"
-        items.append(ActivityItem(resume.created_at, "upload", text, resume.candidate_id, resume.job_id))
-    for resume in resumes.filter(reviewed_at__isnull=False).order_by("-reviewed_at")[:limit]:
+    # One query for uploads and reviews: each resume's latest event.
+    resumes = (
+        Resume.objects.visible_to(user)
+        .select_related("candidate", "job", "approved_by")
+        .annotate(last_event_at=Greatest("created_at", Coalesce("reviewed_at", "created_at")))
+        .order_by("-last_event_at", "-pk")[:limit]
+    )
+    for resume in resumes:
+        if resume.reviewed_at is None:
+            text = f"Resume uploaded for {resume.candidate.name} ({resume.job.title})"
+            items.append(ActivityItem(resume.created_at, "upload", text, resume.candidate_id, resume.job_id))
+            continue
         verdict = "approved" if resume.is_approved else "rejected"
         who = (resume.approved_by.name or resume.approved_by.email) if resume.approved_by else "Someone"
         text = f"{who} {verdict} the resume of {resume.candidate.name} ({resume.job.title})"

@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-import importlib
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
@@ -16,12 +15,12 @@ from candidates.tables import ApplicationTable, HistoryTable
 from dashboard import access
 from dashboard.access import get_visible_or_404, member_required, staff_roles_required
 from dashboard.models import User
-from dashboard.templatetags.hireboard import url_if_exists
 from dashboard.views import render_page
 from jobs import selectors, services
 from jobs.filters import JobFilter
 from jobs.forms import JobForm, ShareForm, skill_vocabulary
 from jobs.tables import JobTable
+from screening.services import request_rescore
 
 PER_PAGE = 25
 EXPORT_FORMATS = ("csv", "xlsx")
@@ -69,19 +68,6 @@ def _add_service_errors(form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
-def _request_rescore(job) -> bool:
-    """Ask the screening app to rescore the job's resumes, when it offers that."""
-    try:
-        screening_services = importlib.import_module("screening.services")
-    except ImportError:
-        return False
-    request_rescore = getattr(screening_services, "request_rescore", None)
-    if request_rescore is None:
-        return False
-    request_rescore(job=job)
-    return True
-
-
 @staff_roles_required
 def job_create(request):
     form = JobForm(request.POST or None, user=request.user)
@@ -108,7 +94,8 @@ def job_edit(request, job_id: int):
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
-            if criteria_changed and _request_rescore(job):
+            if criteria_changed:
+                request_rescore(job=job, actor=request.user, reason="Scoring criteria changed")
                 messages.info(request, "The scoring criteria changed: resumes are being rescored.")
             messages.success(request, f"Job “{job.title}” saved.")
             return redirect("jobs:board", job_id=job.pk)
@@ -136,7 +123,7 @@ def _tab_context(request, job, tab: str) -> dict:
         table = HistoryTable(candidate_selectors.job_history(user=user, job=job))
         RequestConfig(request, paginate={"per_page": 50}).configure(table)
         return {"table": table}
-    return {"remote_url": url_if_exists(TAB_REMOTE[tab], job.pk)}
+    return {"remote_url": reverse(TAB_REMOTE[tab], args=[job.pk])}
 
 
 TAB_PARTIALS = {
@@ -162,7 +149,6 @@ def job_detail(request, job_id: int, tab: str = "board"):
         "can_edit": access.can_edit_job(request.user, job),
         "can_share": access.can_share_job(request.user, job),
         "can_upload": access.can_upload_resume(request.user, job),
-        "upload_url": url_if_exists("screening:upload", job.pk),
         **_tab_context(request, job, tab),
     }
     partials = {"tab-panel": "tab_panel"}

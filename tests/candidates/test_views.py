@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from candidates.models import Note
@@ -125,30 +124,8 @@ class TestNotes:
 
 
 @pytest.mark.django_db
-class TestResumePreview:
-    def test_pdf_inline_and_text_view(self, client, org_world):
-        resume = ResumeFactory(
-            application=org_world.app_own, content_type="application/pdf", extracted_text="Ada Lovelace\nPython"
-        )
-        resume.file.save("cv.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
-        client.force_login(org_world.recruiter)
-        url = reverse("candidates:resume_preview", args=[resume.pk])
-        response = client.get(url)
-        assert response["Content-Type"] == "application/pdf"
-        assert response["Content-Disposition"].startswith("inline")
-        assert b"".join(response.streaming_content).startswith(b"%PDF")
-        text = client.get(url, {"as": "text"})
-        assert b"Ada Lovelace" in text.content
-
-    def test_other_formats_show_text(self, client, org_world):
-        resume = ResumeFactory(
-            application=org_world.app_shared, content_type="application/msword", extracted_text="Grace Hopper"
-        )
-        client.force_login(org_world.manager)
-        response = client.get(reverse("candidates:resume_preview", args=[resume.pk]))
-        assert b"Grace Hopper" in response.content
-
-    def test_out_of_scope_is_404(self, client, org_world):
-        resume = ResumeFactory(application=org_world.app_private)
-        client.force_login(org_world.recruiter)
-        assert client.get(reverse("candidates:resume_preview", args=[resume.pk])).status_code == 404
+def test_resumes_link_to_their_preview_and_review_page(client, org_world):
+    resume = ResumeFactory(application=org_world.app_own)
+    client.force_login(org_world.recruiter)
+    body = client.get(reverse("candidates:detail", args=[org_world.app_own.candidate_id])).content.decode()
+    assert reverse("screening:resume_detail", args=[resume.pk]) in body

@@ -262,11 +262,9 @@ class TestJobCreateEdit:
         job.refresh_from_db()
         assert job.title == "Backend engineer II"
 
-    def test_criteria_change_requests_a_rescore(self, client, org_world, monkeypatch):
-        import jobs.views
+    def test_criteria_change_requests_a_rescore(self, client, org_world, django_capture_on_commit_callbacks):
+        from screening.models import RescoreRun
 
-        calls = []
-        monkeypatch.setattr(jobs.views, "_request_rescore", lambda job: calls.append(job.pk) or True)
         job = org_world.job_own
         client.force_login(org_world.recruiter)
         unchanged = job_form_data(
@@ -281,10 +279,16 @@ class TestJobCreateEdit:
             weight_education="0.10",
             weight_certifications="0.10",
         )
-        client.post(reverse("jobs:edit", args=[job.pk]), unchanged)
-        assert calls == []
-        client.post(reverse("jobs:edit", args=[job.pk]), {**unchanged, "must_have_skills": "Python, Go"})
-        assert calls == [job.pk]
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("jobs:edit", args=[job.pk]), unchanged)
+        assert not RescoreRun.objects.unscoped().filter(job=job).exists()
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                reverse("jobs:edit", args=[job.pk]), {**unchanged, "must_have_skills": "Python, Go"}, follow=True
+            )
+        run = RescoreRun.objects.unscoped().get(job=job)
+        assert run.requested_by == org_world.recruiter
+        assert "being rescored" in response.content.decode()
 
 
 TABS = ["board", "candidates", "resumes", "tests", "screenings", "history"]
@@ -354,17 +358,22 @@ class TestJobDetail:
         rows = list(csv.reader(io.StringIO(exported.content.decode())))
         assert len(rows) == 3  # header, app_own, Zed
 
-    def test_remote_tabs_point_at_the_screening_urls_when_they_exist(self, client, org_world):
-        from django.urls import NoReverseMatch
-
-        client.force_login(org_world.recruiter)
-        body = client.get(tab_url("resumes", org_world.job_own.pk)).content.decode()
-        try:
-            remote = reverse("screening:job_resumes", args=[org_world.job_own.pk])
-        except NoReverseMatch:
-            assert "not available yet" in body
-        else:
-            assert f'hx-get="{remote}"' in body
+    @pytest.mark.parametrize(
+        "tab, url_name",
+        [
+            ("resumes", "screening:job_resumes"),
+            ("tests", "screening:job_test_logs"),
+            ("screenings", "screening:job_screenings"),
+        ],
+    )
+    def test_screening_tabs_load_the_screening_partials(self, client, org_world, tab, url_name):
+        client.force_login(org_world.manager)
+        job = org_world.job_shared
+        body = client.get(tab_url(tab, job.pk)).content.decode()
+        remote = reverse(url_name, args=[job.pk])
+        assert f'hx-get="{remote}"' in body and f'<a href="{remote}">' in body  # the no-JS fallback link
+        partial = client.get(remote, headers={**HTMX, "HX-Target": "remote-tab"})
+        assert partial.status_code == 200 and b"<html" not in partial.content
 
 
 @pytest.mark.django_db
