@@ -452,3 +452,13 @@ class ApiViewMixin(IdempotentPostMixin):
 
 
 MAX_ID = 2**63 - 1
+
+
+# Retries come within minutes or hours; a day later a key is only clutter.
+IDEMPOTENCY_KEEP_FOR = timedelta(hours=24)
+
+
+def purge_expired_idempotency_records() -> int:
+    cutoff = timezone.now() - IDEMPOTENCY_KEEP_FOR
+    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

@@ -1,3 +1,4 @@
+from config.api_framework import purge_expired_idempotency_records
 from config.celery import app
 from dashboard import webhooks_out
 from dashboard.models import WebhookDelivery
@@ -21,3 +22,9 @@ def deliver_webhook(self, delivery_id: int) -> None:
     if delivery is None or delivery.is_finished:
         return
     webhooks_out.attempt_delivery(delivery=delivery, last_try=self.request.retries >= WEBHOOK_MAX_RETRIES)
+
+
+@app.task(name="dashboard.api_housekeeping", acks_late=True, ignore_result=True)
+def api_housekeeping() -> None:
+    purge_expired_idempotency_records()
+    webhooks_out.purge_delivery_log()

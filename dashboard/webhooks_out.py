@@ -43,6 +43,7 @@ TEST_EVENT = "webhook.test"
 SIGNATURE_HEADER = "X-Hireboard-Signature"
 RETRY_WINDOW = timedelta(hours=24)
 RESPONSE_EXCERPT_CHARS = 2000
+DELIVERY_LOG_KEEP_FOR = timedelta(days=30)
 
 
 class DeliveryFailed(Exception):
@@ -347,3 +348,11 @@ def _notify_admins_of_disabling(endpoint_id: int) -> None:
         recipient_list=recipients,
         fail_silently=True,
     )
+
+
+def purge_delivery_log() -> int:
+    """Finished deliveries older than DELIVERY_LOG_KEEP_FOR leave the log."""
+    cutoff = timezone.now() - DELIVERY_LOG_KEEP_FOR
+    finished = (WebhookDelivery.Status.SUCCEEDED, WebhookDelivery.Status.FAILED)
+    deleted, _ = WebhookDelivery.objects.unscoped().filter(created_at__lt=cutoff, status__in=finished).delete()
+    return deleted

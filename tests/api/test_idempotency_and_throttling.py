@@ -122,3 +122,28 @@ def test_an_oversized_body_is_a_413(world, api_as, settings):
         "/api/v1/candidates", {"name": "Big", "email": "big@example.org", "location": "x" * 5000, "resume": upload}
     )
     assert response.status_code == 413
+
+
+def test_housekeeping_forgets_old_keys_and_old_deliveries(world, api_as, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from dashboard import webhooks_out
+    from dashboard.models import WebhookDelivery
+    from dashboard.tasks import api_housekeeping
+
+    settings.WEBHOOKS_ALLOW_PRIVATE_URLS = True
+    client = api_as(world.recruiter)
+    _apply(client, "old-key", job_id=world.job_own.pk)
+    _apply(client, "new-key", email="new@example.org", job_id=world.job_own.pk)
+    IdempotencyRecord.objects.filter(key="old-key").update(created_at=timezone.now() - timedelta(days=2))
+    endpoint, _ = webhooks_out.create_webhook_endpoint(
+        org=world.org_a, actor=world.admin, url="http://127.0.0.1:9/x", events=["application.created"]
+    )
+    old, pending, recent = (webhooks_out.send_test_event(endpoint=endpoint) for _ in range(3))
+    WebhookDelivery.objects.filter(pk__in=[old.pk, recent.pk]).update(status=WebhookDelivery.Status.SUCCEEDED)
+    WebhookDelivery.objects.filter(pk__in=[old.pk, pending.pk]).update(created_at=timezone.now() - timedelta(days=40))
+    api_housekeeping.delay()
+    assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["new-key"]
+    assert set(WebhookDelivery.objects.values_list("pk", flat=True)) == {pending.pk, recent.pk}
