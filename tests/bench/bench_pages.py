@@ -124,7 +124,13 @@ def bare_floor_ms(queries, repeats: int = 7) -> float:
         dbname=db["NAME"], user=db["USER"] or None, host=db["HOST"] or None, port=db["PORT"] or None
     )
     conn.autocommit = True
-    sqls = [q["sql"] for q in queries if not q["sql"].upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK"))]
+    sqls = []
+    for query in queries:
+        sql = query["sql"]
+        if sql.upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK", "FETCH", "CLOSE")):
+            continue
+        # A server-side cursor (QuerySet.iterator) is timed as the SELECT it declares.
+        sqls.append(re.sub(r"^DECLARE \S+ .*?CURSOR .*?FOR ", "", sql, flags=re.S | re.I))
     timings = []
     with conn.cursor() as cursor:
         for _ in range(repeats):
@@ -292,7 +298,10 @@ def main() -> None:
             results = {users: run_locust(port, users, pages, moves, logins) for users in USER_LEVELS}
         finally:
             server.terminate()
-            server.wait(timeout=30)
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
     section = render(results, queries)
     print(section)
     write_doc(section)

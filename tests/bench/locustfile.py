@@ -28,6 +28,7 @@ class Recruiter(HttpUser):
             {"username": random.choice(RECRUITERS), "password": PASSWORD, "csrfmiddlewaretoken": token},
             headers={"Referer": self.host + "/accounts/login/"},
             name="login",
+            allow_redirects=False,
         )
         self.csrf = self.client.cookies.get("csrftoken", "")
 

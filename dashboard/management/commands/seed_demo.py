@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from faker import Faker
 
@@ -108,6 +108,10 @@ class Command(BaseCommand):
             with transaction.atomic():
                 org_logins = _seed_org(name, slug, per_org[index], spec, rng, fake, self.stdout)
             logins += org_logins
+        if connection.vendor == "postgresql":
+            # Fresh statistics, or the planner guesses badly on tables that just grew by 100,000s of rows.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         self.stdout.write(self.style.SUCCESS(f"Demo data ready in {time.monotonic() - started:.1f}s."))
         self.stdout.write(f"Demo logins (password for all: {settings.DEMO_PASSWORD}):")
         for email, role, org_name in logins:
