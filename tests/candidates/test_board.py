@@ -300,3 +300,37 @@ def test_two_users_moving_the_same_card_at_once(org_world):
     columns = {column.stage.pk: column for column in viewer.get(board_url(job)).context["columns"]}
     assert [card.pk for card in columns[app.stage_id].cards] == [app.pk]
     assert sum(column.count for column in columns.values()) == 1
+
+
+def sync_event(application, status, sequence):
+    import uuid
+
+    from integrations.models import AtsConnection, SyncEvent
+
+    connection, _ = AtsConnection.objects.get_or_create(org=application.org, provider="workable")
+    return SyncEvent.objects.create(
+        org=application.org,
+        connection=connection,
+        application=application,
+        kind=SyncEvent.Kind.STAGE_MOVED,
+        status=status,
+        idempotency_key=uuid.uuid4().hex,
+        sequence=sequence,
+    )
+
+
+@pytest.mark.django_db
+def test_cards_and_candidate_page_show_the_ats_sync_state(client, org_world):
+    syncing, failed = org_world.app_own, ApplicationFactory(job=org_world.job_own)
+    sync_event(syncing, "pending", 1)
+    sync_event(failed, "failed", 1)
+    client.force_login(org_world.recruiter)
+    body = client.get(board_url(org_world.job_own)).content.decode()
+    assert "Syncing…" in body and "Sync failed" in body
+    assert reverse("integrations:sync_badge", args=[syncing.pk]) in body  # the syncing badge polls
+    detail = client.get(reverse("candidates:detail", args=[failed.candidate_id])).content.decode()
+    assert "Sync failed" in detail
+    home = client.get(reverse("home"))
+    assert home.context["summary"]["sync_problems_count"] == 1
+    sync_event(failed, "delivered", 2)
+    assert client.get(reverse("home")).context["summary"]["sync_problems_count"] == 0

@@ -342,6 +342,29 @@ class TestJobDetail:
         body = client.get(tab_url("board", org_world.job_own.pk)).content.decode()
         assert reverse("jobs:share", args=[org_world.job_own.pk]) in body and "Move to…" in body
 
+    @pytest.mark.parametrize("rows", [5, 200])
+    @pytest.mark.parametrize("tab", ["candidates", "history"])
+    def test_tab_lists_query_count(self, client, org_world, rows, tab, django_assert_max_num_queries):
+        from tests.factories import StageChangeFactory, TestLogFactory
+
+        for application in ApplicationFactory.create_batch(rows, job=org_world.job_own):
+            StageChangeFactory(application=application)
+            TestLogFactory(job=org_world.job_own, candidate=application.candidate)
+        client.force_login(org_world.recruiter)
+        with django_assert_max_num_queries(LIST_QUERY_BOUND):
+            response = client.get(
+                tab_url(tab, org_world.job_own.pk), {"sort": "-overall_score"} if tab == "candidates" else {}
+            )
+        assert response.context["table"].paginator.count >= rows
+
+    @pytest.mark.parametrize("rows", [5, 200])
+    def test_share_dialog_query_count(self, client, org_world, rows, django_assert_max_num_queries):
+        for colleague in UserFactory.create_batch(rows, org=org_world.org_a):
+            JobShareFactory(job=org_world.job_own, user=colleague, shared_by=org_world.recruiter)
+        client.force_login(org_world.recruiter)
+        with django_assert_max_num_queries(LIST_QUERY_BOUND):
+            assert client.get(reverse("jobs:share", args=[org_world.job_own.pk])).status_code == 200
+
     def test_candidates_tab_filters_and_exports(self, client, org_world):
         job = org_world.job_own
         stages = list(job.stages())
