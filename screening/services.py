@@ -29,6 +29,7 @@ from django.utils.html import strip_tags
 from candidates.models import Application, Candidate, StageChange
 from candidates.services import apply_to_job, find_or_create_candidate
 from dashboard import access
+from dashboard.events import resume_scored, screening_completed, test_log_created
 from dashboard.models import Organization, User
 from jobs.models import Job
 from jobs.skills import find_skills
@@ -182,6 +183,12 @@ def process_resume(*, resume_id: int, today: date | None = None) -> Resume | Non
     except UploadRejected as rejected:
         _set_status(resume, Resume.Status.REJECTED, rejected.message, completed=True)
         return resume
+    except Exception:
+        # Third-party parsers raise many kinds of errors on damaged files; the person
+        # uploading gets a reason, the log gets the traceback.
+        logger.exception("parsing resume %s failed", resume.pk)
+        _set_status(resume, Resume.Status.FAILED, "The file could not be read; it may be damaged.", completed=True)
+        return resume
     if not outcome.ok:
         resume.extracted_text = outcome.text
         Resume.objects.unscoped().filter(pk=resume.pk).update(extracted_text=outcome.text)
@@ -238,6 +245,7 @@ def _attach_and_score(*, resume: Resume, outcome) -> Resume:
     resume.is_current = True
     resume.save()
     score_resume_for_job(resume=resume)
+    resume_scored.send(sender=Resume, resume=resume)
     return resume
 
 
@@ -473,6 +481,7 @@ def record_test_log(
         # The same result arrived twice at once: the other request stored it.
         log = TestLog.objects.unscoped().get(org_id=job.org_id, provider=provider, external_id=external_id)
         return log, False
+    test_log_created.send(sender=TestLog, test_log=log)
     return log, True
 
 
@@ -701,6 +710,7 @@ def save_screening_answers(
         locked.status = PersonalityScreening.Status.COMPLETED
         locked.completed_at = now
         locked.instrument_version = locked.instrument.version
-        # The link is single-use: a fresh token makes the old link a "completed" page.
     locked.save()
+    if finish:
+        screening_completed.send(sender=PersonalityScreening, screening=locked)
     return locked

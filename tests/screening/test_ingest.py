@@ -139,3 +139,27 @@ def test_newer_rescore_supersedes_an_unfinished_one(job, on_commit):
     assert older.status == RescoreRun.Status.SUPERSEDED
     assert newer.status == RescoreRun.Status.DONE
     assert services.run_rescore(run_id=older.pk).status == RescoreRun.Status.SUPERSEDED
+
+
+def test_parser_crash_marks_the_resume_failed_with_a_reason(job, on_commit, monkeypatch):
+    def explode(*args, **kwargs):
+        raise KeyError("word/document.xml")
+
+    monkeypatch.setattr("screening.services.parse_resume", explode)
+    resume = on_commit(services.ingest_resume, job=job, uploaded=resume_upload(DOCX), actor=job.owner)
+    resume.refresh_from_db()
+    assert resume.status == Resume.Status.FAILED
+    assert resume.completed
+    assert "could not be read" in resume.status_text
+
+
+def test_scoring_announces_resume_scored(job, on_commit):
+    from dashboard.events import resume_scored
+
+    received = []
+    resume_scored.connect(lambda sender, resume, **kw: received.append(resume.pk), weak=False, dispatch_uid="t")
+    try:
+        resume = on_commit(services.ingest_resume, job=job, uploaded=resume_upload(DOCX), actor=job.owner)
+    finally:
+        resume_scored.disconnect(dispatch_uid="t")
+    assert received == [resume.pk]
