@@ -34,7 +34,7 @@ from rest_framework.utils.encoders import JSONEncoder
 from candidates.signals import application_created, application_moved
 from dashboard.events import resume_scored, screening_completed, test_log_created
 from dashboard.models import Organization, User, WebhookDelivery, WebhookEndpoint
-from integrations.crypto import decrypt_json, encrypt_json
+from integrations.crypto import DecryptionError, decrypt_json, encrypt_json
 
 logger = logging.getLogger(__name__)
 
@@ -262,6 +262,13 @@ def attempt_delivery(*, delivery: WebhookDelivery, last_try: bool = False) -> No
     if timezone.now() - delivery.created_at > RETRY_WINDOW:
         _finish(delivery, WebhookDelivery.Status.FAILED, error="Gave up after 24 hours of retries.")
         return
+    try:
+        secret = endpoint_secret(endpoint)
+    except DecryptionError:
+        _finish(
+            delivery, WebhookDelivery.Status.FAILED, error="The signing secret cannot be decrypted (keys changed?)."
+        )
+        return
     body = delivery_body(delivery)
     timestamp = int(time.time())
     headers = {
@@ -269,7 +276,7 @@ def attempt_delivery(*, delivery: WebhookDelivery, last_try: bool = False) -> No
         "User-Agent": "Hireboard-Webhooks/1.0",
         "X-Hireboard-Event": delivery.event_type,
         "X-Hireboard-Delivery": str(delivery.event_id),
-        SIGNATURE_HEADER: sign(secret=endpoint_secret(endpoint), timestamp=timestamp, body=body),
+        SIGNATURE_HEADER: sign(secret=secret, timestamp=timestamp, body=body),
     }
     delivery.attempts += 1
     delivery.last_attempt_at = timezone.now()

@@ -340,3 +340,12 @@ def test_urls_are_checked_again_at_delivery(world, endpoint, receiver, settings)
     delivery.refresh_from_db()
     assert "private network" in delivery.error
     assert receiver.requests == []
+
+
+def test_a_secret_that_cannot_be_decrypted_fails_the_delivery_cleanly(world, endpoint, receiver):
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(secret_encrypted="not-a-fernet-token")
+    delivery = webhooks_out.send_test_event(endpoint=endpoint)
+    deliver_webhook.delay(delivery.pk)
+    delivery.refresh_from_db()
+    assert delivery.status == WebhookDelivery.Status.FAILED and "decrypted" in delivery.error
+    assert receiver.requests == []
