@@ -156,6 +156,14 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Hireboard <noreply@h
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://hireboard")}
 
+# Resume screening: upload limit (zip-bomb limits in screening/parsing/validation.py),
+# the phone region for numbers written without a country code, questionnaire link
+# lifetime, and application attempts per IP and hour on the public apply page.
+RESUME_MAX_UPLOAD_BYTES = env.int("RESUME_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+RESUME_DEFAULT_PHONE_REGION = env.str("RESUME_DEFAULT_PHONE_REGION", default="US")
+SCREENING_INVITE_DAYS = env.int("SCREENING_INVITE_DAYS", default=7)
+APPLY_RATE_LIMIT_PER_HOUR = env.int("APPLY_RATE_LIMIT_PER_HOUR", default=10)
+
 # Celery: Redis or RabbitMQ in production; a filesystem broker under var/ by default,
 # so background tasks still run in a separate worker with no server to install.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")

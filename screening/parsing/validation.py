@@ -27,6 +27,7 @@ CONTENT_TYPES = {
 ACCEPTED_DESCRIPTION = "PDF, DOCX, DOC, RTF, TXT or ODT"
 
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_OLE2_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 _ZIP_MAGIC = b"PK\x03\x04"
 _ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
 
@@ -163,6 +164,9 @@ def detect_kind(data: bytes, limits: UploadLimits | None = None) -> str:
     if data.startswith(_ZIP_MAGIC):
         return _check_archive(data, limits)
     if data.startswith(_OLE2_MAGIC):
+        if _OLE2_ENCRYPTED_PACKAGE in data:
+            # Office stores a password-protected DOCX inside an OLE2 container.
+            raise UploadRejected("The document is password-protected; please upload an unprotected copy.")
         return DOC
     if data.lstrip()[:5] == b"{\\rtf":
         return RTF

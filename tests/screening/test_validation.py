@@ -141,3 +141,9 @@ def test_encrypted_pdf_gets_a_clear_status():
         pytest.skip("generated encrypted sample missing; run tests/data/make_resumes.py")
     outcome = parse_resume(sample.read_bytes(), today=__import__("datetime").date(2026, 1, 1))
     assert outcome.status == "encrypted"
+
+
+def test_password_protected_office_file_is_refused():
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 200 + "EncryptedPackage".encode("utf-16-le") + b"\0" * 200
+    with pytest.raises(UploadRejected, match="password-protected"):
+        validate_upload(ole, limits=LIMITS)
