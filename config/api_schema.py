@@ -86,3 +86,31 @@ class EnvelopeAutoSchema(AutoSchema):
                 },
             )
         return responses
+
+
+OVERVIEW = """
+Token-authenticated JSON API of Hireboard. The full guide, with examples, is docs/API.md.
+
+**Authentication.** Create a personal token under *Settings → API tokens* (shown once) and
+send `Authorization: Bearer hb_…`. The token acts with your role and sees what you see; an
+object outside your scope is a 404, like a missing one.
+
+**Envelope.** Success: `{"success": true, "data": …, "pagination": {…}}`. Errors:
+`{"success": false, "error": "<code>", "message": "…", "details": {…}}` with status 400,
+401, 403, 404, 409, 413, 415, 422 or 429 (with `Retry-After`).
+
+**Pagination.** `page` and `limit` (at most 100), or `cursor=` (empty to start) for syncs
+ordered by `(updated_at, id)`: follow `pagination.next` until it is null.
+
+**Idempotency.** Send `Idempotency-Key` on POSTs: a retry returns the first answer and
+creates nothing new.
+
+**Webhooks.** Admins register endpoints under *Settings → Webhooks*. Each event is a signed
+JSON POST: `X-Hireboard-Signature: t=<unix time>,v1=<HMAC-SHA256(secret, "<t>.<raw body>")>`.
+""".strip()
+
+
+def add_overview(result, generator, request, public):
+    """drf-spectacular postprocessing hook: the overview on top of the interactive docs."""
+    result["info"]["description"] = OVERVIEW
+    return result

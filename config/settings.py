@@ -284,6 +284,7 @@ API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="600/minute")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Hireboard API",
     "DESCRIPTION": "Jobs, candidates, applications, resumes and assessment results. See docs/API.md.",
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "config.api_schema.add_overview"],
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
