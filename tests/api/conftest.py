@@ -8,6 +8,7 @@ from dashboard.api_auth import create_api_token
 @pytest.fixture(autouse=True)
 def _fast_api_tests(settings):
     # The factories set real passwords; a slow hasher would dominate these tests' time.
+    # The cache holds the throttle counts: every test starts with a full budget.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()
     yield
