@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 
 from candidates.models import Application, Candidate
+from candidates.search import search_candidates
 from jobs.models import Job
 
 YES_NO = [("", "Any"), ("true", "Yes"), ("false", "No")]
@@ -58,7 +59,4 @@ class CandidateFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(name__icontains=value) | queryset.filter(email__icontains=value)
+        return search_candidates(queryset, value)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
+from django.db.models.functions import Coalesce, RowNumber
 
 from candidates.models import Application, Candidate, Note, StageChange
 from dashboard.models import User
@@ -109,9 +109,18 @@ def job_history(*, user: User, job: Job) -> QuerySet[StageChange]:
 
 
 def candidates_for_list(*, user: User) -> QuerySet[Candidate]:
-    visible_applications = Application.objects.visible_to(user)
+    # A correlated count, computed only for the rows of the page shown (a join + GROUP BY
+    # would aggregate every candidate of the org before paginating).
+    visible_applications = (
+        Application.objects.visible_to(user)
+        .filter(candidate_id=OuterRef("pk"))
+        .order_by()
+        .values("candidate_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return Candidate.objects.visible_to(user).annotate(
-        applications_count=Count("applications", filter=Q(applications__in=visible_applications), distinct=True)
+        applications_count=Coalesce(Subquery(visible_applications, output_field=IntegerField()), 0)
     )
 
 
