@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from candidates.models import Application
 from dashboard.access import get_visible_or_404
@@ -41,6 +41,9 @@ def ranked_resumes(*, job: Job, order: str = "score") -> QuerySet[Resume]:
         Resume.objects.unscoped()
         .filter(job=job, is_current=True, candidate__isnull=False)
         .select_related("candidate", "score", "application__stage", "approved_by")
+        # The list never shows the text or the parsed fields; carrying them through the
+        # sort of thousands of rows is what made ranking slow.
+        .defer("extracted_text", "parsed")
     )
     if order == "recent":
         return queryset.order_by("-created_at", "-pk")
@@ -152,15 +155,7 @@ def instruments_for(*, org: Organization) -> QuerySet[Instrument]:
 
 
 def invitable_applications(*, job: Job) -> QuerySet[Application]:
-    return (
-        Application.objects.unscoped()
-        .filter(job=job)
-        .select_related("candidate")
-        .order_by("candidate__name")
-        .prefetch_related(
-            Prefetch("candidate__screenings", queryset=PersonalityScreening.objects.unscoped().filter(job=job))
-        )
-    )
+    return Application.objects.unscoped().filter(job=job).select_related("candidate").order_by("candidate__name")
 
 
 def screening_report(screening: PersonalityScreening) -> dict:

@@ -115,7 +115,8 @@ def ingest_resume(
     # The file is written only once the row is committed: a rollback anywhere in the
     # caller's transaction leaves neither a row nor an orphan file.
     storage, stored_name = resume.file.storage, resume.file.name
-    transaction.on_commit(lambda: storage.save(stored_name, ContentFile(data)))
+    # robust: if the write fails, the parse task still runs and reports the missing file.
+    transaction.on_commit(lambda: storage.save(stored_name, ContentFile(data)), robust=True)
     from screening.tasks import parse_resume_task
 
     transaction.on_commit(lambda: parse_resume_task.delay(resume.pk))

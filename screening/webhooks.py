@@ -105,10 +105,11 @@ def receive(*, key: str, body: bytes, timestamp: str, signature: str) -> Webhook
     result_id = str(payload.get("result_id") or "").strip()
     if not result_id:
         raise WebhookRefused(422, "invalid", "result_id is required.")
+    raw_job_id = str(payload.get("job_id", ""))
     job = (
-        Job.objects.unscoped()
-        .filter(org=webhook.org, pk=payload.get("job_id") if str(payload.get("job_id", "")).isdigit() else None)
-        .first()
+        Job.objects.unscoped().filter(org=webhook.org, pk=int(raw_job_id)).first()
+        if raw_job_id.isdigit() and len(raw_job_id) < 19
+        else None
     )
     if job is None:
         raise WebhookRefused(422, "unknown_job", "job_id does not match a job in this organisation.")

@@ -188,3 +188,28 @@ def test_completed_screening_detail_shows_scores_with_the_note(client, org_world
     assert response.status_code == 200
     assert SELF_REPORT_NOTE in body
     assert "Emotional stability" in body and "50.0 / 100" in body
+
+
+@pytest.mark.parametrize("rows", [5, 40])
+def test_screenings_tab_query_count_does_not_grow_with_rows(
+    client, org_world, instrument, django_assert_max_num_queries, rows
+):
+    from tests.factories import ApplicationFactory
+
+    for index in range(rows):
+        application = ApplicationFactory(job=org_world.job_own)
+        PersonalityScreening.objects.create(
+            org=org_world.org_a,
+            job=org_world.job_own,
+            candidate=application.candidate,
+            instrument=instrument,
+            token=f"token-{index}",
+            expires_at=timezone.now() + timedelta(days=7),
+        )
+    client.force_login(org_world.recruiter)
+    with django_assert_max_num_queries(12):
+        response = client.get(
+            reverse("screening:job_screenings", args=[org_world.job_own.pk]), headers={"HX-Request": "true"}
+        )
+    assert response.status_code == 200
+    assert response.content.decode().count("Resend") == rows

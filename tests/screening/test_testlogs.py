@@ -187,6 +187,8 @@ def test_webhook_refusals(client, org_world, webhook, case, status, code):
         response = client.post(url, body, content_type="application/json")
     elif case == "unknown_candidate":
         response = post_signed(client, webhook, payload(org_world, candidate_email="nobody@example.com"))
+    elif case == "huge_job_id":
+        response = post_signed(client, webhook, payload(org_world, job_id="9" * 40))
     else:
         response = post_signed(client, webhook, payload(org_world, job_id=org_world.job_b.pk))
     assert response.status_code == status
