@@ -68,15 +68,21 @@ def stage_counts(*, user: User, job: Job) -> dict[int, int]:
 def board_for_job(*, user: User, job: Job, per_column: int = BOARD_PAGE_SIZE) -> list[BoardColumn]:
     """A column per stage with its exact count and its first `per_column` cards.
 
-    Three queries whatever the number of applications: stages, counts, and the cards
-    (a window function keeps the first N of each stage in the database).
+    A fixed number of queries whatever the number of applications: stages, counts, the
+    ids of the first N cards of each stage (a window function in the database), the cards.
     """
     stages = list(job.stages())
     counts = stage_counts(user=user, job=job)
-    ranked = with_card_data(job_applications(user=user, job=job)).annotate(
-        position=Window(RowNumber(), partition_by=[F("stage_id")], order_by=list(CARD_ORDER))
+    # Rank on the bare rows first, then load card data for the few cards shown: the
+    # annotations are then computed for ~per_column × stages rows, not for every application.
+    ranked_ids = (
+        job_applications(user=user, job=job)
+        .annotate(position=Window(RowNumber(), partition_by=[F("stage_id")], order_by=list(CARD_ORDER)))
+        .filter(position__lte=per_column)
+        .values_list("pk", flat=True)
     )
-    cards = attach_sync_status(list(ranked.filter(position__lte=per_column).order_by("stage_id", *CARD_ORDER)))
+    shown = with_card_data(Application.objects.filter(pk__in=list(ranked_ids)))
+    cards = attach_sync_status(list(shown.order_by("stage_id", *CARD_ORDER)))
     columns = {stage.pk: BoardColumn(stage=stage, count=counts.get(stage.pk, 0)) for stage in stages}
     for card in cards:
         if card.stage_id in columns:
