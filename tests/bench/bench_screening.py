@@ -123,6 +123,11 @@ def render(rows, note: str) -> str:
         "name ≥ 95 %, skills F1 ≥ 0.90, months of experience within ±3 on ≥ 90 % of resumes. Months are the "
         "union of calendar months covered by the roles (inclusive; a year alone starts in January and ends in "
         "December; “Present” is today), so overlapping jobs count once.",
+        "",
+        "Legacy `.doc` files need the optional `antiword` binary (`apt install antiword`); without it such "
+        "uploads are kept with the status “needs antiword” and a request to upload DOCX or PDF instead. "
+        "DOCX validation parses with defusedxml only the parts that could declare entities, which keeps it "
+        "near 2 ms per file.",
         END,
     ]
     return "\n".join(lines)
