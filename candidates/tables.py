@@ -10,7 +10,7 @@ from candidates.models import Application, Candidate, StageChange
 class ApplicationTable(tables.Table):
     candidate = tables.Column(accessor="candidate__name", verbose_name="Candidate", order_by=("candidate__name",))
     email = tables.Column(accessor="candidate__email", verbose_name="Email")
-    stage = tables.Column(accessor="stage__name", order_by=("stage__order",))
+    stage = tables.Column(accessor="stage__name", verbose_name="Stage", order_by=("stage__order",))
     overall_score = tables.Column(verbose_name="Score")
     applied_at = tables.DateColumn(verbose_name="Applied", format="Y-m-d")
     days_in_stage = tables.Column(verbose_name="Days in stage", order_by=("-stage_entered_at",), empty_values=())
@@ -39,6 +39,12 @@ class ApplicationTable(tables.Table):
 
     def value_candidate(self, record):
         return record.candidate.name
+
+    def render_overall_score(self, value):
+        return f"{float(value):.1f}"
+
+    def value_overall_score(self, value):
+        return "" if value is None else f"{float(value):.2f}"
 
     def render_days_in_stage(self, record):
         return record.days_in_stage

@@ -195,9 +195,90 @@
     render();
   }
 
+  // ---- Rich text: a small formatting editor over the job description textarea. The server
+  // sanitises whatever arrives (nh3), so the editor only needs to produce the allowed tags.
+  var RICH_TEXT_COMMANDS = [
+    ["bold", "B", "Bold"],
+    ["italic", "I", "Italic"],
+    ["formatBlock:h3", "H", "Heading"],
+    ["insertUnorderedList", "• List", "Bulleted list"],
+    ["insertOrderedList", "1. List", "Numbered list"],
+    ["createLink", "Link", "Link"],
+    ["removeFormat", "Clear", "Clear formatting"],
+  ];
+  var RICH_TEXT_TAGS = ["P", "BR", "STRONG", "B", "EM", "I", "U", "UL", "OL", "LI", "H2", "H3", "H4", "A", "BLOCKQUOTE", "DIV"];
+  // Re-displayed form input may hold anything; keep only what the server would keep.
+  function cleanHtml(html) {
+    var doc = new DOMParser().parseFromString("<body>" + html + "</body>", "text/html");
+    (function walk(node) {
+      Array.prototype.slice.call(node.childNodes).forEach(function (child) {
+        if (child.nodeType === 3) return;
+        if (child.nodeType !== 1 || RICH_TEXT_TAGS.indexOf(child.tagName) === -1) {
+          if (child.nodeType === 1 && ["SCRIPT", "STYLE", "IFRAME", "OBJECT"].indexOf(child.tagName) === -1) {
+            walk(child);
+            while (child.firstChild) node.insertBefore(child.firstChild, child);
+          }
+          node.removeChild(child);
+          return;
+        }
+        Array.prototype.slice.call(child.attributes).forEach(function (attribute) {
+          var keep = child.tagName === "A" && attribute.name === "href" && /^https?:\/\//i.test(attribute.value);
+          if (!keep) child.removeAttribute(attribute.name);
+        });
+        walk(child);
+      });
+    })(doc.body);
+    return doc.body.innerHTML;
+  }
+
+  function initRichText(textarea) {
+    if (textarea.dataset.enhanced) return;
+    textarea.dataset.enhanced = "1";
+    var toolbar = document.createElement("div");
+    toolbar.className = "rt-toolbar";
+    toolbar.setAttribute("role", "toolbar");
+    toolbar.setAttribute("aria-label", "Formatting");
+    var editor = document.createElement("div");
+    editor.className = "rt-editor";
+    editor.contentEditable = "true";
+    editor.setAttribute("role", "textbox");
+    editor.setAttribute("aria-multiline", "true");
+    var label = textarea.id && document.querySelector("label[for='" + textarea.id + "']");
+    if (label) {
+      if (!label.id) label.id = textarea.id + "-label";
+      editor.setAttribute("aria-labelledby", label.id);
+    }
+    editor.innerHTML = cleanHtml(textarea.value);
+    RICH_TEXT_COMMANDS.forEach(function (spec) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "secondary small";
+      button.textContent = spec[1];
+      button.setAttribute("aria-label", spec[2]);
+      button.addEventListener("mousedown", function (event) { event.preventDefault(); });
+      button.addEventListener("click", function () {
+        editor.focus();
+        var parts = spec[0].split(":");
+        if (parts[0] === "createLink") {
+          var url = window.prompt("Link address (https://…)");
+          if (url && /^https?:\/\//i.test(url)) document.execCommand("createLink", false, url);
+        } else {
+          document.execCommand(parts[0], false, parts[1] || null);
+        }
+        textarea.value = editor.innerHTML;
+      });
+      toolbar.appendChild(button);
+    });
+    editor.addEventListener("input", function () { textarea.value = editor.innerHTML; });
+    textarea.hidden = true;
+    textarea.parentNode.insertBefore(toolbar, textarea);
+    textarea.parentNode.insertBefore(editor, textarea);
+  }
+
   function init(root) {
     initWeights(root);
     root.querySelectorAll("input.tag-input").forEach(initTagInput);
+    root.querySelectorAll("textarea.rich-text").forEach(initRichText);
   }
   document.addEventListener("DOMContentLoaded", function () { init(document); });
   document.addEventListener("htmx:load", function (event) { init(event.detail.elt); });

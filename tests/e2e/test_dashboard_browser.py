@@ -195,3 +195,34 @@ def test_admin_invites_a_member_who_accepts(page, live_server, world, settings):
     page.click("main button[type=submit]")
     expect(page.locator("h1")).to_contain_text("Welcome, New")
     assert User.objects.get(email="newcomer@acme.test").is_active
+
+
+def test_recruiter_creates_a_job_with_rich_text_and_skill_tags(page, live_server, world):
+    from jobs.models import Job
+
+    log_in(page, live_server, world.recruiter.email)
+    page.goto(f"{live_server.url}/jobs/")
+    page.click("text=New job")
+    page.fill("#id_title", "Site reliability engineer")
+    editor = page.locator(".rt-editor")
+    editor.click()
+    page.keyboard.type("We run ")
+    page.get_by_role("button", name="Bold").click()
+    page.keyboard.type("big systems")
+    skills = page.get_by_label("Add a skill")
+    skills.fill("python")
+    skills.press("Enter")
+    skills.fill("k8s")
+    skills.press("Enter")
+    expect(page.locator(".tag-box .tag")).to_have_count(2)
+    page.fill("#id_weight_skills", "0.5")
+    expect(page.locator("[data-weights-total]")).to_contain_text("must be 1.00")
+    page.fill("#id_weight_work_experience", "0.15")
+    expect(page.locator("[data-weights-total]")).to_contain_text("1.00 ✓")
+    page.screenshot_to("job-form")
+    page.click("main button[type=submit]")
+    expect(page.locator("h1")).to_contain_text("Site reliability engineer")
+    job = Job.objects.get(title="Site reliability engineer")
+    assert job.must_have_skills == ["Python", "Kubernetes"]
+    assert "big systems</b>" in job.jd_html or "big systems</strong>" in job.jd_html
+    assert job.owner == world.recruiter
