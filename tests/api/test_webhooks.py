@@ -349,3 +349,22 @@ def test_a_secret_that_cannot_be_decrypted_fails_the_delivery_cleanly(world, end
     delivery.refresh_from_db()
     assert delivery.status == WebhookDelivery.Status.FAILED and "decrypted" in delivery.error
     assert receiver.requests == []
+
+
+def test_admin_edits_disables_enables_and_deletes_an_endpoint(world, client, endpoint):
+    client.force_login(world.admin)
+    page = f"/settings/webhooks/{endpoint.pk}/"
+    response = client.post(page, {"url": endpoint.url, "events": ["resume.scored"], "description": "CRM"})
+    assert response.status_code == 302
+    endpoint.refresh_from_db()
+    assert endpoint.events == ["resume.scored"] and endpoint.description == "CRM"
+    assert client.post(page, {"url": "ftp://x", "events": ["resume.scored"]}).status_code == 400
+    client.post(f"{page}active/", {"active": "0"})
+    endpoint.refresh_from_db()
+    assert not endpoint.is_active and endpoint.disabled_reason == "Disabled by an admin."
+    assert "Enable again" in client.get(page).content.decode()
+    client.post(f"{page}active/", {"active": "1"})
+    endpoint.refresh_from_db()
+    assert endpoint.is_active and endpoint.disabled_at is None
+    assert client.post(f"{page}delete/").status_code == 302
+    assert not WebhookEndpoint.objects.exists()
