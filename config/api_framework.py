@@ -395,8 +395,10 @@ class IdempotentPostMixin:
         if request.method != "POST" or key is None:
             return
         key = key.strip()
-        if not key or len(key) > 255:
-            raise exceptions.ValidationError({"Idempotency-Key": ["Use a non-empty key of at most 255 characters."]})
+        if not key or len(key) > 255 or not key.isprintable():
+            raise exceptions.ValidationError(
+                {"Idempotency-Key": ["Use a non-empty key of at most 255 printable characters."]}
+            )
         self._idempotency_record = self._begin(request, key, request_fingerprint(request))
 
     def _begin(self, request, key: str, fingerprint: str) -> IdempotencyRecord:

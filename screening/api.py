@@ -7,6 +7,8 @@ uploads and test results go through the screening services (`ingest_resume`,
 
 from __future__ import annotations
 
+import json
+
 import django_filters
 from django.db import transaction
 from drf_spectacular.utils import extend_schema
@@ -230,6 +232,12 @@ class TestLogCreateSerializer(serializers.Serializer):
     )
     report_url = serializers.URLField(max_length=500, required=False, allow_blank=True, default="")
     raw_payload = serializers.DictField(required=False, default=dict)
+
+    def validate_raw_payload(self, value):
+        # PostgreSQL's jsonb cannot store the NUL character.
+        if "\\u0000" in json.dumps(value):
+            raise serializers.ValidationError("The payload cannot contain NUL characters.")
+        return value
 
 
 class TestLogFilter(django_filters.FilterSet):

@@ -198,3 +198,13 @@ def test_unknown_paths_and_methods_answer_in_the_envelope(world, api_as):
     assert response.status_code == 404
     response = client.delete(f"/api/v1/jobs/{world.job_own.pk}")
     assert response.status_code == 405 and response.json()["error"] == "method_not_allowed"
+
+
+def test_nul_characters_are_refused_before_the_database(world, api_as):
+    client = api_as(world.admin)
+    payload = {"candidate_id": world.app_own.candidate_id, "job_id": world.job_own.pk, "test_name": "T"}
+    response = client.post("/api/v1/test-logs", {**payload, "raw_payload": {"note": "a\x00b"}}, format="json")
+    assert response.status_code == 400 and "raw_payload" in response.json()["details"]
+    response = client.post("/api/v1/candidates", {"name": "a\x00b", "email": "n@example.org"}, format="json")
+    assert response.status_code == 400 and "name" in response.json()["details"]
+    assert client.get("/api/v1/jobs", {"q": "a\x00b"}).status_code == 400
