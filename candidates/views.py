@@ -136,6 +136,7 @@ def bulk_move(request, job_id: int):
             "job": job,
             "columns": columns,
             "stages": [column.stage for column in columns],
+            "board_total": sum(column.count for column in columns),
             "can_move": True,
             "oob_messages": True,
         }

@@ -110,6 +110,7 @@ def _tab_context(request, job, tab: str) -> dict:
         return {
             "columns": columns,
             "stages": [column.stage for column in columns],
+            "board_total": sum(column.count for column in columns),
             "can_move": access.can_move_stage(user, job),
         }
     if tab == "candidates":

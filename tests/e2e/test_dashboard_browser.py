@@ -226,3 +226,20 @@ def test_recruiter_creates_a_job_with_rich_text_and_skill_tags(page, live_server
     assert job.must_have_skills == ["Python", "Kubernetes"]
     assert "big systems</b>" in job.jd_html or "big systems</strong>" in job.jd_html
     assert job.owner == world.recruiter
+
+
+def test_bulk_move_of_selected_cards(page, live_server, world):
+    job = world.job_own
+    others = ApplicationFactory.create_batch(2, job=job)
+    offer = stage(job, "Offer")
+    log_in(page, live_server, world.recruiter.email)
+    page.goto(f"{live_server.url}{reverse('jobs:board', args=[job.pk])}")
+    page.check(f"#select-{world.app_own.pk}")
+    page.check(f"#select-{others[0].pk}")
+    page.select_option("#bulk-stage", str(offer.pk))
+    page.get_by_role("button", name="Move selected").click()
+    expect(page.locator(f"#count-stage-{offer.pk}")).to_have_text("2")
+    expect(page.locator(f"#cards-stage-{offer.pk} [data-card]")).to_have_count(2)
+    expect(page.locator("#messages")).to_contain_text("Moved 2 candidates to Offer")
+    page.screenshot_to("bulk-moved")
+    assert set(Application.objects.filter(stage=offer).values_list("pk", flat=True)) == {world.app_own.pk, others[0].pk}
