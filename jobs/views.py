@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
+from tablib import Dataset
 
 from candidates import selectors as candidate_selectors
 from candidates.filters import ApplicationFilter
@@ -37,12 +38,29 @@ TABS = (
 TAB_REMOTE = {slug: url_name for slug, _, url_name in TABS}
 
 
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _neutralise(value):
+    # A cell starting like a formula would run in the spreadsheet of whoever opens the export.
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+class SafeTableExport(TableExport):
+    def __init__(self, export_format, table, **kwargs):
+        super().__init__(export_format, table, **kwargs)
+        rows = [[_neutralise(value) for value in row] for row in self.dataset]
+        self.dataset = Dataset(*rows, headers=self.dataset.headers)
+
+
 def export_response(request, table, filename: str):
     """CSV/XLSX of every filtered row (not just the page) when `_export` asks for it."""
     export_format = request.GET.get("_export")
     if export_format not in EXPORT_FORMATS:
         return None
-    return TableExport(export_format, table).response(f"{filename}.{export_format}")
+    return SafeTableExport(export_format, table).response(f"{filename}.{export_format}")
 
 
 @member_required

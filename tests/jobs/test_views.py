@@ -143,6 +143,14 @@ class TestJobList:
         assert len(rows) == 31
         assert {row[0] for row in rows[1:]} == {"Bulk job"}
 
+    def test_export_neutralises_spreadsheet_formulas(self, client, org_world):
+        JobFactory(org=org_world.org_a, owner=org_world.admin, title='=HYPERLINK("http://evil.example","x")')
+        client.force_login(org_world.admin)
+        rows = list(csv.reader(io.StringIO(client.get(reverse("jobs:list"), {"_export": "csv"}).content.decode())))
+        titles_exported = [row[0] for row in rows[1:]]
+        assert '\'=HYPERLINK("http://evil.example","x")' in titles_exported
+        assert not any(title.startswith("=") for title in titles_exported)
+
     def test_xlsx_export(self, client, org_world):
         client.force_login(org_world.recruiter)
         response = client.get(reverse("jobs:list"), {"_export": "xlsx"})
