@@ -86,3 +86,16 @@ def trait_scores(items: Iterable, answers: Mapping[str, int]) -> dict[str, float
         value = item_value(int(answer), keying=item.keying, scale_points=item.scale_points)
         totals.setdefault(item.trait, []).append((value - 1) / (item.scale_points - 1))
     return {trait: round(sum(values) / len(values) * 100, 1) for trait, values in totals.items() if values}
+
+
+FIVE_POINT_LABELS = ("Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree")
+
+
+def scale_choices(scale_points: int) -> list[tuple[int, str]]:
+    """(value, label) for each point; the ends are always labelled."""
+    if scale_points == len(FIVE_POINT_LABELS):
+        return list(enumerate(FIVE_POINT_LABELS, start=1))
+    return [
+        (value, "Strongly disagree" if value == 1 else "Strongly agree" if value == scale_points else str(value))
+        for value in range(1, scale_points + 1)
+    ]

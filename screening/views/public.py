@@ -13,7 +13,7 @@ from jobs.models import Job
 from screening import services
 from screening.forms import ApplyForm
 from screening.parsing import UploadRejected
-from screening.personality import SELF_REPORT_NOTE
+from screening.personality import scale_choices
 from screening.views import bound_data
 
 RATE_WINDOW_SECONDS = 3600
@@ -153,8 +153,7 @@ def questionnaire(request, signed: str):
             **screening.answers,
             **{k[5:]: int(v) for k, v in request.POST.items() if k.startswith("item-") and v.isdigit()},
         },
-        "scale": range(1, (page_items[0].scale_points if page_items else 5) + 1),
+        "scale": scale_choices(page_items[0].scale_points if page_items else 5),
         "errors": errors,
-        "note": SELF_REPORT_NOTE,
     }
     return TemplateResponse(request, "screening/public/questionnaire.html", context, status=400 if errors else 200)
