@@ -26,6 +26,9 @@ class MultipleFileField(forms.FileField):
 
 
 class ResumeUploadForm(forms.Form):
+    # The files box and the folder picker fill the same field; either one is enough.
+    use_required_attribute = False
+
     files = MultipleFileField(
         label="Resumes",
         help_text=f"{ACCEPTED_DESCRIPTION}; up to 10 MB each. Select many files or drop a folder's worth here.",

@@ -27,7 +27,7 @@ def test_recruiter_uploads_resumes_and_sees_them_ranked(page, live_server, world
         str(RESUMES / name)
         for name in ("04-chloe-dubois-pdf-one-column.pdf", "09-priya-raghunathan-odt.odt", "scanned.pdf")
     ]
-    page.set_input_files("input[type=file]", files)
+    page.set_input_files("#id_files", files)
     page.click("main form button[type=submit]")
     results = page.locator("#results")
     expect(results).to_contain_text("3 files")
