@@ -688,7 +688,11 @@ def screening_from_link(signed: str) -> PersonalityScreening:
 def save_screening_answers(
     *, screening: PersonalityScreening, answers: dict[str, int], finish: bool
 ) -> PersonalityScreening:
-    """Save one page of answers; on the last page, check completeness and score."""
+    """Save one page of answers; on the last page, score if every item is answered.
+
+    The returned screening carries ``unanswered`` (item orders still open); when it is not
+    empty the questionnaire stays open.
+    """
     locked = PersonalityScreening.objects.unscoped().select_for_update().get(pk=screening.pk)
     if locked.status not in (PersonalityScreening.Status.INVITED, PersonalityScreening.Status.STARTED):
         raise ValidationError("This questionnaire can no longer be changed.")
@@ -703,15 +707,15 @@ def save_screening_answers(
     if locked.status == PersonalityScreening.Status.INVITED:
         locked.status = PersonalityScreening.Status.STARTED
         locked.started_at = now
-    if finish:
-        unanswered = [item.order for item in items if str(item.pk) not in locked.answers]
-        if unanswered:
-            raise ValidationError(f"Please answer every statement ({len(unanswered)} left).")
+    # The page's answers are kept even when the questionnaire cannot be finished yet.
+    locked.unanswered = [item.order for item in items if str(item.pk) not in locked.answers]
+    completed = finish and not locked.unanswered
+    if completed:
         locked.trait_scores = trait_scores(items, locked.answers)
         locked.status = PersonalityScreening.Status.COMPLETED
         locked.completed_at = now
         locked.instrument_version = locked.instrument.version
     locked.save()
-    if finish:
+    if completed:
         screening_completed.send(sender=PersonalityScreening, screening=locked)
     return locked

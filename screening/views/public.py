@@ -12,6 +12,7 @@ from dashboard.models import Organization
 from jobs.models import Job
 from screening import services
 from screening.forms import ApplyForm
+from screening.models import PersonalityScreening
 from screening.parsing import UploadRejected
 from screening.personality import scale_choices
 from screening.views import bound_data
@@ -139,11 +140,20 @@ def questionnaire(request, signed: str):
             except ValidationError as error:
                 errors.extend(error.messages)
             else:
-                if finish:
+                if screening.status == PersonalityScreening.Status.COMPLETED:
                     return TemplateResponse(
                         request, "screening/public/questionnaire_done.html", {"screening": screening}
                     )
-                return redirect(f"{request.path}?page={page + 1}")
+                if not finish:
+                    return redirect(f"{request.path}?page={page + 1}")
+                first_open = screening.unanswered[0]
+                first_open_page = next(
+                    (index // per_page + 1 for index, item in enumerate(items) if item.order == first_open), 1
+                )
+                errors.append(
+                    f"{len(screening.unanswered)} statement(s) on earlier pages are still unanswered, "
+                    f"starting with number {first_open} on page {first_open_page}."
+                )
     context = {
         "screening": screening,
         "items": page_items,

@@ -213,3 +213,18 @@ def test_screenings_tab_query_count_does_not_grow_with_rows(
         )
     assert response.status_code == 200
     assert response.content.decode().count("Resend") == rows
+
+
+def test_finishing_with_earlier_pages_open_keeps_the_answers_and_points_there(client, invited):
+    path = "/" + link_in(mail.outbox[0]).split("://", 1)[1].split("/", 1)[1]
+    items = list(invited.instrument.items.all())
+    last_page = {f"item-{item.pk}": "2" for item in items[40:]}
+    response = client.post(f"{path}?page=5", {"page": 5, **last_page})
+    assert response.status_code == 400
+    assert (
+        "40 statement(s) on earlier pages are still unanswered, starting with number 1 on page 1"
+        in response.content.decode()
+    )
+    invited.refresh_from_db()
+    assert invited.status == PersonalityScreening.Status.STARTED
+    assert len(invited.answers) == 10
