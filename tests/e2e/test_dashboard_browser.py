@@ -243,3 +243,20 @@ def test_bulk_move_of_selected_cards(page, live_server, world):
     expect(page.locator("#messages")).to_contain_text("Moved 2 candidates to Offer")
     page.screenshot_to("bulk-moved")
     assert set(Application.objects.filter(stage=offer).values_list("pk", flat=True)) == {world.app_own.pk, others[0].pk}
+
+
+def test_load_more_cards_in_a_long_column(page, live_server, world):
+    from candidates.selectors import BOARD_PAGE_SIZE
+
+    job = world.job_own
+    ApplicationFactory.create_batch(BOARD_PAGE_SIZE + 4, job=job)
+    applied = job.pipeline.first_stage()
+    log_in(page, live_server, world.recruiter.email)
+    page.goto(f"{live_server.url}{reverse('jobs:board', args=[job.pk])}")
+    cards = page.locator(f"#cards-stage-{applied.pk} [data-card]")
+    expect(cards).to_have_count(BOARD_PAGE_SIZE)
+    expect(page.locator(f"#count-stage-{applied.pk}")).to_have_text(str(BOARD_PAGE_SIZE + 5))
+    page.click(f"#more-stage-{applied.pk}")
+    expect(cards).to_have_count(BOARD_PAGE_SIZE + 5)
+    expect(page.locator(f"a#more-stage-{applied.pk}")).to_have_count(0)
+    page.screenshot_to("all-cards-loaded")
