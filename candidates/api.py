@@ -19,7 +19,7 @@ from candidates.services import apply_to_job, find_or_create_candidate, move_app
 from config.api_framework import MAX_ID, ApiViewMixin, Conflict
 from dashboard import access
 from dashboard.models import User
-from jobs.api import IdFilter, StageSerializer
+from jobs.api import IdFilter, SinceFilter, StageSerializer
 from jobs.models import Job, Stage
 
 CANDIDATE_FIELDS = [
@@ -146,7 +146,7 @@ class CandidateCreatedSerializer(CandidateSerializer):
 class CandidateFilter(django_filters.FilterSet):
     email = django_filters.CharFilter(lookup_expr="iexact")
     job_id = IdFilter(field_name="applications__job_id", distinct=True)
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = SinceFilter()
 
     class Meta:
         model = Candidate
@@ -217,7 +217,7 @@ class ApplicationFilter(django_filters.FilterSet):
     candidate_id = IdFilter(field_name="candidate_id")
     stage = IdFilter(field_name="stage_id", label="Stage id")
     stage_kind = django_filters.ChoiceFilter(field_name="stage__kind", choices=Stage.Kind.choices)
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = SinceFilter()
 
     class Meta:
         model = Application

@@ -13,7 +13,7 @@ import binascii
 import hashlib
 import json
 import logging
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
@@ -224,9 +224,11 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
         position = json.loads(raw)
         updated_at = parse_datetime(position["t"])
         pk = int(position["id"])
-    except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError):
-        raise exceptions.ValidationError({"cursor": ["The cursor is not valid; start again without one."]})
-    if updated_at is None:
+        if not 0 < pk <= MAX_ID:
+            raise ValueError(pk)
+        # Compared in UTC: PostgreSQL refuses offsets beyond ±15:59.
+        updated_at = updated_at.astimezone(UTC)
+    except (binascii.Error, ValueError, KeyError, TypeError, AttributeError, OverflowError, UnicodeDecodeError):
         raise exceptions.ValidationError({"cursor": ["The cursor is not valid; start again without one."]})
     return updated_at, pk
 

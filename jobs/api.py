@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import django_filters
 from django import forms
 from django.db.models import Q
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from config.api_framework import MAX_ID, ApiViewMixin
@@ -24,6 +27,26 @@ class IdFilter(django_filters.NumberFilter):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(*args, **kwargs)
+
+
+def as_utc(value: datetime, name: str) -> datetime:
+    """PostgreSQL refuses offsets beyond ±15:59 and dates outside its range: compare in UTC."""
+    try:
+        return value.astimezone(UTC)
+    except (OverflowError, ValueError):
+        raise ValidationError({name: ["That date and time is out of range."]})
+
+
+class SinceFilter(django_filters.IsoDateTimeFilter):
+    """Rows changed at or after an ISO 8601 date and time."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("field_name", "updated_at")
+        kwargs.setdefault("lookup_expr", "gte")
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        return super().filter(qs, as_utc(value, self.field_name) if value else value)
 
 
 class StageSerializer(serializers.ModelSerializer):
@@ -84,7 +107,7 @@ class JobFilter(django_filters.FilterSet):
     location = django_filters.CharFilter(lookup_expr="icontains")
     employment_type = django_filters.ChoiceFilter(choices=Job.EmploymentType.choices)
     q = django_filters.CharFilter(method="search", label="Words in the title or description")
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = SinceFilter()
     ordering = django_filters.OrderingFilter(
         fields=("created_at", "updated_at", "title", "close_date", "status"),
         help_text="created_at, updated_at, title, close_date or status; prefix with - for descending.",

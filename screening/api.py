@@ -23,7 +23,7 @@ from candidates.services import apply_to_job, find_or_create_candidate
 from config.api_framework import MAX_ID, ApiViewMixin, PayloadTooLarge, UnsupportedFileType
 from dashboard import access
 from dashboard.models import User
-from jobs.api import IdFilter
+from jobs.api import IdFilter, SinceFilter
 from jobs.models import Job
 from screening.models import Resume, TestLog
 from screening.parsing import UploadLimits, UploadRejected
@@ -86,7 +86,7 @@ class ResumeFilter(django_filters.FilterSet):
     job_id = IdFilter(field_name="job_id")
     candidate_id = IdFilter(field_name="candidate_id")
     status = django_filters.ChoiceFilter(choices=Resume.Status.choices)
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = SinceFilter()
 
     class Meta:
         model = Resume

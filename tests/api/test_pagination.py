@@ -165,3 +165,17 @@ def test_list_query_counts_do_not_grow_with_rows(world, api_as, django_assert_ma
         assert response.status_code == 200
         visible_rows = {"jobs": 3, "applications": rows + 3, "candidates": rows + 3}.get(url.rsplit("/", 1)[1], rows)
         assert len(response.json()["data"]) == min(100, visible_rows)
+
+
+@pytest.mark.parametrize("since", ["0395-05-22T01:10:49+23:07", "2026-01-01T00:00:00-15:30"])
+def test_updated_since_with_an_unusual_offset(world, api_as, since):
+    # PostgreSQL refuses offsets beyond ±15:59: the filter compares in UTC.
+    response = api_as(world.admin).get("/api/v1/applications", {"updated_since": since})
+    assert response.status_code == 200
+
+
+def test_a_forged_cursor_with_a_huge_id_is_a_400(world, api_as):
+    from config.api_framework import encode_cursor
+
+    response = api_as(world.admin).get("/api/v1/applications", {"cursor": encode_cursor(timezone.now(), 10**30)})
+    assert response.status_code == 400

@@ -7,6 +7,8 @@ cursor must be one we issued or that a job must be visible to you, and those are
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -19,7 +21,15 @@ API_SCHEMA_PATH = "/api/v1/schema/?format=json"
 def published_schema(db):
     from config.wsgi import application
 
-    return schemathesis.openapi.from_wsgi(API_SCHEMA_PATH, application)
+    # Like Django's test client: a request must not close the test's connection (and with
+    # it the test transaction), which the WSGI handler does between real requests.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi(API_SCHEMA_PATH, application)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
