@@ -380,18 +380,25 @@ def submit_application(
     if cover_letter.strip():
         resume.parsed = {**resume.parsed, "cover_letter": cover_letter.strip()[:10000]}
         resume.save(update_fields=["parsed"])
-    transaction.on_commit(lambda: _send_application_confirmation(candidate=candidate, job=job))
+    from screening.tasks import send_application_confirmation_task
+
+    transaction.on_commit(lambda: send_application_confirmation_task.delay(application.pk))
     return resume
 
 
-def _send_application_confirmation(*, candidate: Candidate, job: Job) -> None:
-    context = {"candidate": candidate, "job": job, "org": job.org}
+def send_application_confirmation(*, application_id: int) -> None:
+    """Email the candidate that the application arrived (run by a task, retried on mail errors)."""
+    application = (
+        Application.objects.unscoped().select_related("candidate", "job", "job__org").filter(pk=application_id).first()
+    )
+    if application is None:
+        return
+    context = {"candidate": application.candidate, "job": application.job, "org": application.job.org}
     send_mail(
-        subject=f"We received your application: {job.title}",
+        subject=f"We received your application: {application.job.title}",
         message=render_to_string("screening/email/application_received.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[candidate.email],
-        fail_silently=True,
+        recipient_list=[application.candidate.email],
     )
 
 
@@ -567,7 +574,17 @@ def _invite_days() -> int:
     return int(getattr(settings, "SCREENING_INVITE_DAYS", 7))
 
 
-def _send_invitation(screening: PersonalityScreening) -> None:
+def send_screening_invitation(*, screening_id: int) -> None:
+    """Email the questionnaire link (run by a task, retried on mail errors). A revoked or
+    finished screening, or one whose link was replaced meanwhile, sends the current state only."""
+    screening = (
+        PersonalityScreening.objects.unscoped()
+        .select_related("candidate", "job", "job__org")
+        .filter(pk=screening_id, status__in=[PersonalityScreening.Status.INVITED, PersonalityScreening.Status.STARTED])
+        .first()
+    )
+    if screening is None:
+        return
     context = {
         "screening": screening,
         "candidate": screening.candidate,
@@ -580,8 +597,13 @@ def _send_invitation(screening: PersonalityScreening) -> None:
         message=render_to_string("screening/email/questionnaire_invite.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[screening.candidate.email],
-        fail_silently=False,
     )
+
+
+def _queue_invitation(screening: PersonalityScreening) -> None:
+    from screening.tasks import send_screening_invitation_task
+
+    transaction.on_commit(lambda: send_screening_invitation_task.delay(screening.pk))
 
 
 @transaction.atomic
@@ -613,7 +635,7 @@ def invite_to_screening(
         invited_at=now,
         expires_at=now + timedelta(days=_invite_days()),
     )
-    transaction.on_commit(lambda: _send_invitation(screening))
+    _queue_invitation(screening)
     return screening
 
 
@@ -632,7 +654,7 @@ def resend_screening_invite(*, screening: PersonalityScreening, actor: User) -> 
             PersonalityScreening.Status.STARTED if screening.answers else PersonalityScreening.Status.INVITED
         )
     screening.save(update_fields=["token", "expires_at", "invited_at", "status"])
-    transaction.on_commit(lambda: _send_invitation(screening))
+    _queue_invitation(screening)
     return screening
 
 

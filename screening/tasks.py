@@ -1,5 +1,7 @@
 """Thin, idempotent Celery wrappers: fetch by id, call the service."""
 
+from smtplib import SMTPException
+
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
@@ -33,3 +35,27 @@ def rescore_job_task(run_id: int) -> None:
     from screening.services import run_rescore
 
     run_rescore(run_id=run_id)
+
+
+MAIL_RETRY = {
+    "autoretry_for": (SMTPException, OSError),
+    "retry_backoff": 30,
+    "retry_backoff_max": 1800,
+    "retry_jitter": True,
+    "max_retries": 8,
+    "ignore_result": True,
+}
+
+
+@shared_task(name="screening.send_application_confirmation", **MAIL_RETRY)
+def send_application_confirmation_task(application_id: int) -> None:
+    from screening.services import send_application_confirmation
+
+    send_application_confirmation(application_id=application_id)
+
+
+@shared_task(name="screening.send_screening_invitation", **MAIL_RETRY)
+def send_screening_invitation_task(screening_id: int) -> None:
+    from screening.services import send_screening_invitation
+
+    send_screening_invitation(screening_id=screening_id)

@@ -58,7 +58,7 @@ def test_candidate_applies_and_answers_the_questionnaire_on_a_phone(make_page, l
     screening = services.invite_to_screening(
         job=job, application=resume.application, instrument=instrument, actor=world.recruiter
     )
-    services._send_invitation(screening)
+    services.send_screening_invitation(screening_id=screening.pk)
     link = re.search(r"https?://\S+/screening/q/\S+/", mail.outbox[-1].body).group()
     phone.goto(live_server.url + "/" + link.split("://", 1)[1].split("/", 1)[1])
     for page_number in range(1, 6):
