@@ -28,6 +28,8 @@ django.setup()
 from screening.parsing import extract_fields, validate_upload  # noqa: E402
 from screening.parsing.extraction import EXTRACTORS, extract_pdf_pdfium, extract_pdf_pdfminer  # noqa: E402
 from screening.scoring import JobCriteria, score_resume  # noqa: E402
+from tests.screening.accuracy import THRESHOLDS  # noqa: E402
+from tests.screening.accuracy import measure as measure_accuracy  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "resumes"
 DOC = ROOT / "docs" / "PERFORMANCE.md"
@@ -99,13 +101,40 @@ def measure(seconds: float) -> list[tuple[str, int, float, float, str]]:
     return rows
 
 
+ACCURACY_LABELS = {
+    "email": "Email exact",
+    "phone": "Phone exact (E.164)",
+    "name": "Name (case-insensitive)",
+    "skills_precision": "Skills precision",
+    "skills_recall": "Skills recall",
+    "skills_f1": "Skills F1",
+    "experience": "Months of experience within ±3",
+}
+
+
+def render_accuracy() -> list[str]:
+    report, _misses = measure_accuracy()
+    lines = [
+        "",
+        f"Parsing accuracy on the {report['files']} generated resumes (thresholds enforced by the accuracy test):",
+        "",
+        "| Field | Accuracy | Threshold |",
+        "|---|---:|---:|",
+    ]
+    for key, label in ACCURACY_LABELS.items():
+        threshold = f"{THRESHOLDS[key]:.2f}" if key in THRESHOLDS else "—"
+        lines.append(f"| {label} | {report[key]:.3f} | {threshold} |")
+    return lines
+
+
 def render(rows, note: str) -> str:
     lines = [
         START,
         "## Resume screening",
         "",
         "Measured by `tests/bench/bench_screening.py` on the generated resumes in `tests/data/resumes/` "
-        f"(one-page text files; {note}; Python {platform.python_version()}, {platform.machine()}). "
+        f"(one-page text files; {note}; Python {platform.python_version()}, {platform.machine()}, "
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} when it started). "
         "“Ratio” is the pipeline's time per file divided by bare extraction with the same library.",
         "",
         "| What | Files | Per second per core | ms per file | Ratio to bare extraction |",
@@ -114,6 +143,7 @@ def render(rows, note: str) -> str:
     lines += [
         f"| {what} | {files} | {per_second:,.0f} | {ms:.2f} | {ratio} |" for what, files, per_second, ms, ratio in rows
     ]
+    lines += render_accuracy()
     lines += [
         "",
         "pypdfium2 is the production PDF extractor: same text, an order of magnitude faster than pdfminer.six. "
