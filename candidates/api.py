@@ -114,6 +114,14 @@ class ApplicationDetailSerializer(ApplicationSerializer):
         read_only_fields = fields
 
 
+class CandidateDetailSerializer(CandidateSerializer):
+    applications = ApplicationSerializer(many=True, read_only=True)
+
+    class Meta(CandidateSerializer.Meta):
+        fields = [*CANDIDATE_FIELDS, "applications"]
+        read_only_fields = fields
+
+
 class CandidateCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     email = serializers.EmailField(max_length=254)
@@ -154,11 +162,22 @@ class CandidateFilter(django_filters.FilterSet):
 
 
 class CandidateViewSet(ApiViewMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    serializer_class = CandidateSerializer
     filterset_class = CandidateFilter
 
     def get_queryset(self):
-        return Candidate.objects.visible_to(self.request.user).order_by("name", "id")
+        candidates = Candidate.objects.visible_to(self.request.user).order_by("name", "id")
+        if self.action == "retrieve":
+            # Only the applications to jobs this user sees: the others stay invisible.
+            visible_applications = (
+                Application.objects.visible_to(self.request.user)
+                .select_related("candidate", "job", "stage")
+                .order_by("-applied_at", "-id")
+            )
+            candidates = candidates.prefetch_related(Prefetch("applications", queryset=visible_applications))
+        return candidates
+
+    def get_serializer_class(self):
+        return CandidateDetailSerializer if self.action == "retrieve" else CandidateSerializer
 
     @extend_schema(
         request={"application/json": CandidateCreateSerializer, "multipart/form-data": CandidateCreateSerializer},

@@ -208,3 +208,17 @@ def test_nul_characters_are_refused_before_the_database(world, api_as):
     response = client.post("/api/v1/candidates", {"name": "a\x00b", "email": "n@example.org"}, format="json")
     assert response.status_code == 400 and "name" in response.json()["details"]
     assert client.get("/api/v1/jobs", {"q": "a\x00b"}).status_code == 400
+
+
+def test_candidate_detail_lists_only_the_applications_the_user_sees(world, api_as):
+    person = world.app_own.candidate
+    ApplicationFactory(job=world.job_private, candidate=person)
+    ApplicationFactory(job=world.job_shared, candidate=person)
+
+    def jobs_seen(user):
+        data = api_as(user).get(f"/api/v1/candidates/{person.pk}").json()["data"]
+        return {application["job"]["title"] for application in data["applications"]}
+
+    assert jobs_seen(world.admin) == {"Backend engineer", "Data analyst", "Secret project lead"}
+    assert jobs_seen(world.recruiter) == {"Backend engineer", "Data analyst"}
+    assert jobs_seen(world.manager) == {"Data analyst"}
