@@ -45,6 +45,7 @@ from screening.models import (
     resume_upload_path,
 )
 from screening.parsing import UploadLimits, UploadRejected, parse_resume, validate_upload
+from screening.parsing.dates import months_from_roles
 from screening.parsing.validation import check_size
 from screening.personality import ItemRow, trait_scores
 from screening.scoring import JobCriteria, score_resume
@@ -260,6 +261,17 @@ def _score_values(resume: Resume, criteria: JobCriteria) -> dict:
     return breakdown.model_fields()
 
 
+def _refresh_experience(resume: Resume, today: date) -> None:
+    """A role that is still current keeps adding months after parsing; rescoring counts them."""
+    roles = (resume.parsed or {}).get("experience") or []
+    if not roles:
+        return
+    months = months_from_roles(roles, today)
+    if months != resume.relevant_experience_in_months:
+        resume.relevant_experience_in_months = months
+        Resume.objects.unscoped().filter(pk=resume.pk).update(relevant_experience_in_months=months)
+
+
 def score_resume_for_job(*, resume: Resume, criteria: JobCriteria | None = None) -> ResumeScore:
     criteria = criteria or job_criteria(resume.job)
     values = _score_values(resume, criteria)
@@ -310,8 +322,10 @@ def run_rescore(*, run_id: int, batch_size: int = RESCORE_BATCH_SIZE) -> Rescore
             break
         if RescoreRun.objects.unscoped().filter(pk=run.pk, status=RescoreRun.Status.SUPERSEDED).exists():
             return RescoreRun.objects.unscoped().get(pk=run.pk)
+        today = timezone.localdate()
         with transaction.atomic():
             for resume in batch:
+                _refresh_experience(resume, today)
                 score_resume_for_job(resume=resume, criteria=criteria)
         done += len(batch)
         last_pk = batch[-1].pk

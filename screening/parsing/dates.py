@@ -109,3 +109,18 @@ def covered_months(ranges: list[DateRange], today: date) -> set[int]:
 
 def total_experience_months(ranges: list[DateRange], today: date) -> int:
     return len(covered_months(ranges, today))
+
+
+def months_from_roles(roles: list[dict], today: date) -> int:
+    """Recount stored roles ({"start": "YYYY-MM", "end": "YYYY-MM" | None}) as of ``today``,
+    so a current job keeps counting after the resume was parsed."""
+    ranges = []
+    for role in roles:
+        try:
+            start_year, start_month = (int(part) for part in str(role["start"]).split("-"))
+            end = role.get("end")
+            end_ym = YearMonth(*(int(part) for part in str(end).split("-"))) if end else None
+        except (KeyError, TypeError, ValueError):
+            continue
+        ranges.append(DateRange(start=YearMonth(start_year, start_month), end=end_ym, text="", span=(0, 0)))
+    return total_experience_months(ranges, today)

@@ -75,3 +75,11 @@ def test_months_bounded_by_sum_and_longest_role(roles):
 @given(st.permutations(["Jan 2015 – Jun 2016", "Mar 2016 – Present", "Feb 2010 – Feb 2012"]))
 def test_order_of_roles_does_not_matter(lines):
     assert months("\n".join(lines)) == months("Jan 2015 – Jun 2016\nMar 2016 – Present\nFeb 2010 – Feb 2012")
+
+
+def test_stored_roles_are_recounted_as_of_a_later_day():
+    from screening.parsing.dates import months_from_roles
+
+    roles = [{"start": "2025-01", "end": None}, {"start": "2023-01", "end": "2023-12"}, {"start": "bad"}]
+    assert months_from_roles(roles, date(2025, 12, 31)) == 24
+    assert months_from_roles(roles, date(2026, 6, 1)) == 30

@@ -163,3 +163,15 @@ def test_scoring_announces_resume_scored(job, on_commit):
     finally:
         resume_scored.disconnect(dispatch_uid="t")
     assert received == [resume.pk]
+
+
+def test_rescore_counts_months_a_current_job_added_since_parsing(job, on_commit):
+    current_job_resume = "04-chloe-dubois-docx-header.docx"
+    resume = on_commit(services.ingest_resume, job=job, uploaded=resume_upload(current_job_resume), actor=job.owner)
+    resume.refresh_from_db()
+    assert any(role["current"] for role in resume.parsed["experience"])
+    Resume.objects.filter(pk=resume.pk).update(relevant_experience_in_months=1)
+    on_commit(services.request_rescore, job=job)
+    resume.refresh_from_db()
+    assert resume.relevant_experience_in_months > 1
+    assert resume.score.feedback["work_experience"]["months_found"] == resume.relevant_experience_in_months
