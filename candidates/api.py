@@ -16,7 +16,7 @@ from rest_framework.response import Response
 
 from candidates.models import Application, Candidate, StageChange
 from candidates.services import apply_to_job, find_or_create_candidate, move_application
-from config.api_framework import MAX_ID, ApiViewMixin, Conflict
+from config.api_framework import ApiViewMixin, Conflict, id_field
 from dashboard import access
 from dashboard.models import User
 from jobs.api import IdFilter, SinceFilter, StageSerializer
@@ -35,10 +35,6 @@ CANDIDATE_FIELDS = [
     "created_at",
     "updated_at",
 ]
-
-
-def _id_field(**kwargs):
-    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
 
 
 def visible_job_or_404(user: User, job_id: int) -> Job:
@@ -130,7 +126,7 @@ class CandidateCreateSerializer(serializers.Serializer):
     linkedin_url = serializers.URLField(max_length=200, required=False, allow_blank=True, default="")
     github_url = serializers.URLField(max_length=200, required=False, allow_blank=True, default="")
     portfolio_url = serializers.URLField(max_length=200, required=False, allow_blank=True, default="")
-    job_id = _id_field(required=False, allow_null=True, default=None, help_text="Also apply them to this job.")
+    job_id = id_field(required=False, allow_null=True, default=None, help_text="Also apply them to this job.")
     resume = serializers.FileField(
         required=False, allow_null=True, default=None, help_text="Multipart only; needs job_id."
     )
@@ -221,13 +217,13 @@ class CandidateViewSet(ApiViewMixin, mixins.CreateModelMixin, viewsets.ReadOnlyM
 
 
 class ApplicationCreateSerializer(serializers.Serializer):
-    candidate_id = _id_field()
-    job_id = _id_field()
-    stage = _id_field(required=False, allow_null=True, default=None, help_text="Stage id; the first stage if absent.")
+    candidate_id = id_field()
+    job_id = id_field()
+    stage = id_field(required=False, allow_null=True, default=None, help_text="Stage id; the first stage if absent.")
 
 
 class ApplicationMoveSerializer(serializers.Serializer):
-    stage = _id_field(help_text="Id of a stage of the job's pipeline (see /jobs/{id}/stages).")
+    stage = id_field(help_text="Id of a stage of the job's pipeline (see /jobs/{id}/stages).")
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 

@@ -23,7 +23,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.fields import get_error_detail
 from rest_framework.pagination import BasePagination
 from rest_framework.permissions import BasePermission
@@ -456,6 +456,11 @@ class ApiViewMixin(IdempotentPostMixin):
 
 
 MAX_ID = 2**63 - 1
+
+
+def id_field(**kwargs) -> serializers.IntegerField:
+    """A row id in a request body: a whole number in the database's range."""
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
 
 
 # Retries come within minutes or hours; a day later a key is only clutter.

@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 from candidates.api import CandidateBriefSerializer, visible_job_or_404
 from candidates.models import Application, Candidate, StageChange
 from candidates.services import apply_to_job, find_or_create_candidate
-from config.api_framework import MAX_ID, ApiViewMixin, PayloadTooLarge, UnsupportedFileType
+from config.api_framework import ApiViewMixin, PayloadTooLarge, UnsupportedFileType, id_field
 from dashboard import access
 from dashboard.models import User
 from jobs.api import IdFilter, SinceFilter
@@ -115,7 +115,7 @@ class ResumeViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
 
 class ResumeUploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="PDF, DOCX, DOC, RTF, TXT or ODT.")
-    candidate_id = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, allow_null=True)
+    candidate_id = id_field(required=False, allow_null=True)
     name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     email = serializers.EmailField(max_length=254, required=False, allow_blank=True, default="")
 
@@ -214,8 +214,8 @@ class TestLogSerializer(serializers.ModelSerializer):
 
 
 class TestLogCreateSerializer(serializers.Serializer):
-    candidate_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
-    job_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    candidate_id = id_field()
+    job_id = id_field()
     test_name = serializers.CharField(max_length=200)
     provider = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     external_id = serializers.CharField(
