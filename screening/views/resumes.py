@@ -87,11 +87,8 @@ def job_rescore(request, job_id: int):
     return redirect("screening:job_resumes", job_id=job.pk)
 
 
-@member_required
-@require_GET
-def resume_detail(request, resume_id: int):
-    resume = selectors.visible_resume(request.user, resume_id)
-    context = {
+def _detail_context(request, resume) -> dict:
+    return {
         "resume": resume,
         "job": resume.job,
         "breakdown": selectors.score_breakdown(resume),
@@ -100,6 +97,13 @@ def resume_detail(request, resume_id: int):
         "can_review": access.can_review_resume(request.user, resume.job),
         "is_pdf": resume.content_type == "application/pdf",
     }
+
+
+@member_required
+@require_GET
+def resume_detail(request, resume_id: int):
+    resume = selectors.visible_resume(request.user, resume_id)
+    context = _detail_context(request, resume)
     return TemplateResponse(request, _htmx_partial(request, "screening/resume_detail.html", "detail"), context)
 
 
@@ -126,6 +130,9 @@ def resume_review(request, resume_id: int):
     if not request.htmx and status == 200:
         messages.success(request, "Review saved.")
         return redirect("screening:resume_detail", resume_id=resume.pk)
+    if not request.htmx:
+        context = {**_detail_context(request, resume), "review_form": form}
+        return TemplateResponse(request, "screening/resume_detail.html", context, status=status)
     context = {"resume": resume, "review_form": form if status != 200 else ResumeReviewForm(), "can_review": True}
     return TemplateResponse(request, "screening/resume_detail.html#review", context, status=status)
 

@@ -239,3 +239,15 @@ def test_fifty_mixed_resumes_are_ranked_within_a_minute(client, org_world, djang
     people = {r.candidate.name for r in resumes.filter(status=Resume.Status.PARSED, is_current=True)}
     assert len(people) >= 25
     assert all(escape(name) in ranked for name in people)
+
+
+def test_review_without_htmx_redirects_or_shows_the_page_with_errors(client, org_world, parsed_resume):
+    client.force_login(org_world.recruiter)
+    url = reverse("screening:resume_review", args=[parsed_resume.pk])
+    refused = client.post(url, {"decision": "reject"})
+    assert refused.status_code == 400
+    assert b"<html" in refused.content and "say why" in refused.content.decode()
+    ok = client.post(url, {"decision": "reject", "feedback": "Needs more SQL"})
+    assert ok.status_code == 302
+    parsed_resume.refresh_from_db()
+    assert parsed_resume.is_approved is False
