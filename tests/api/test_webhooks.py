@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from dashboard import webhooks_out
-from dashboard.events import resume_scored, screening_completed, test_log_created
+from dashboard.events import resume_scored, test_log_created
 from dashboard.models import WebhookDelivery, WebhookEndpoint
 from dashboard.tasks import deliver_webhook
 from tests.factories import ResumeScoreFactory, TestLogFactory
@@ -237,23 +237,21 @@ def test_screening_events(world, api_as, endpoint, receiver, django_capture_on_c
 
 
 def test_screening_completed_event(world, endpoint, receiver, django_capture_on_commit_callbacks):
-    from types import SimpleNamespace
+    from screening import services as screening_services
+    from screening.models import Instrument
 
-    screening = SimpleNamespace(
-        pk=5,
-        org_id=world.org_a.pk,
-        candidate_id=world.app_own.candidate_id,
-        job_id=world.job_own.pk,
-        instrument="Big Five v1",
-        status="completed",
-        trait_scores={"openness": 4.2},
-        completed_at=timezone.now(),
-    )
+    instrument = Instrument.objects.get(slug="hireboard-big-five", version="1")
     with django_capture_on_commit_callbacks(execute=True):
-        screening_completed.send(sender=None, screening=screening)
-    [event] = [json.loads(r["body"]) for r in receiver.requests]
+        screening = screening_services.invite_to_screening(
+            job=world.job_own, application=world.app_own, instrument=instrument, actor=world.recruiter
+        )
+    answers = {str(item.pk): 4 for item in instrument.items.all()}
+    with django_capture_on_commit_callbacks(execute=True):
+        screening_services.save_screening_answers(screening=screening, answers=answers, finish=True)
+    [event] = [json.loads(r["body"]) for r in receiver.requests if "screening" in json.loads(r["body"])["type"]]
     assert event["type"] == "screening.completed"
-    assert event["data"]["screening"]["trait_scores"] == {"openness": 4.2}
+    assert event["data"]["screening"]["id"] == screening.pk
+    assert set(event["data"]["screening"]["trait_scores"]) >= {"openness", "conscientiousness"}
 
 
 def test_send_test_event_button_and_delivery_log(world, client, endpoint, receiver, django_capture_on_commit_callbacks):
@@ -368,3 +366,28 @@ def test_admin_edits_disables_enables_and_deletes_an_endpoint(world, client, end
     assert endpoint.is_active and endpoint.disabled_at is None
     assert client.post(f"{page}delete/").status_code == 302
     assert not WebhookEndpoint.objects.exists()
+
+
+def test_screening_services_announce_scores_and_results_end_to_end(
+    world, api_as, endpoint, receiver, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.api.test_resumes import RESUME_TEXT
+
+    client = api_as(world.recruiter)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"/api/v1/jobs/{world.job_own.pk}/resumes",
+            {"file": SimpleUploadedFile("cv.txt", RESUME_TEXT), "candidate_id": world.app_own.candidate_id},
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/api/v1/test-logs",
+            {"candidate_id": world.app_own.candidate_id, "job_id": world.job_own.pk, "test_name": "SQL", "score": 7},
+            format="json",
+        )
+    events = {json.loads(r["body"])["type"]: json.loads(r["body"])["data"] for r in receiver.requests}
+    assert events["resume.scored"]["resume"]["status"] == "parsed"
+    assert events["resume.scored"]["resume"]["score"]["overall_score"] >= 0
+    assert events["test_log.created"]["test_log"]["test_name"] == "SQL"
