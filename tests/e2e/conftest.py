@@ -12,10 +12,6 @@ from pathlib import Path
 
 import pytest
 
-# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
-# around it are still plain synchronous calls.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 RESULTS_DIR = Path(__file__).resolve().parents[2] / "test-results"
@@ -27,8 +23,18 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(autouse=True)
+def _allow_orm_beside_playwright(monkeypatch):
+    """Playwright's sync API runs an event loop in the test thread; the ORM calls the tests
+    make around it are still plain synchronous calls. Set per test, so the variable never
+    leaks into other tests (a deploy check in a subprocess would flag it)."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
 def browser():
+    # Per test, not per session: Playwright's event loop must be gone before pytest-django
+    # flushes the database after the test (outside the window where the ORM is allowed).
     if not CHROMIUM.exists():
         if os.environ.get("HIREBOARD_REQUIRE_BROWSER") == "1":
             pytest.fail(f"HIREBOARD_REQUIRE_BROWSER=1 but {CHROMIUM} is missing")
