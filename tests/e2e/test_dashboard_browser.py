@@ -172,6 +172,19 @@ def test_moves_work_with_javascript_off(make_page, live_server, world):
     expect(page.locator("#results tbody tr")).to_have_count(1)
     page.screenshot_to("no-js-candidates-tab")
 
+    page.goto(f"{live_server.url}/jobs/")
+    page.fill("#id_q", "analyst")
+    page.get_by_role("button", name="Apply").click()
+    expect(page).to_have_url(re.compile(r"q=analyst"))
+    expect(page.locator("#results tbody tr")).to_have_count(1)
+    page.click("#results >> text=Data analyst")
+    expect(page.locator("h1")).to_contain_text("Data analyst")
+    page.goto(f"{live_server.url}{reverse('jobs:share', args=[app.job_id])}")
+    page.select_option("#id_user", str(world.manager.pk))
+    page.get_by_role("button", name="Share", exact=True).click()
+    expect(page.locator("#messages")).to_contain_text("Shared with")
+    page.screenshot_to("no-js-share")
+
 
 def test_admin_invites_a_member_who_accepts(page, live_server, world, settings):
     from django.core import mail
