@@ -124,7 +124,11 @@ def move_application(
     the previous one left. Returns None when the application is already in that stage.
     `actor` is None for moves made by the system (ATS, webhooks), which skip the role check.
     """
-    locked = Application.objects.select_for_update().select_related("job").get(pk=application.pk)
+    locked = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("job", "candidate", "stage")
+        .get(pk=application.pk)
+    )
     if actor is not None and not access.can_move_stage(actor, locked.job):
         raise PermissionDenied("You cannot move candidates in this job.")
     if to_stage.pipeline_id != locked.job.pipeline_id:
@@ -139,7 +143,7 @@ def move_application(
     change = StageChange.objects.create(
         org_id=locked.org_id,
         application=locked,
-        from_stage_id=locked.stage_id,
+        from_stage=locked.stage,
         to_stage=to_stage,
         actor=actor,
         source=source,

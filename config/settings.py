@@ -155,6 +155,9 @@ EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.cons
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Hireboard <noreply@hireboard.local>")
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://hireboard")}
+# Sessions are read from the cache (Redis in production) and written through to the
+# database, so a page does not spend a query on its session.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Resume screening: upload limit (zip-bomb limits in screening/parsing/validation.py),
 # the phone region for numbers written without a country code, questionnaire link

@@ -238,7 +238,7 @@ class Job(models.Model):
         return payload.get("job") if isinstance(payload, dict) else None
 
     def stages(self):
-        return self.pipeline.stages.order_by("order")
+        return Stage.objects.filter(pipeline_id=self.pipeline_id).order_by("order")
 
     def public_apply_path(self) -> str:
         from django.urls import reverse
