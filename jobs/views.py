@@ -60,6 +60,7 @@ def export_response(request, table, filename: str):
     export_format = request.GET.get("_export")
     if export_format not in EXPORT_FORMATS:
         return None
+    RequestConfig(request, paginate=False).configure(table)  # the sort the user chose
     return SafeTableExport(export_format, table).response(f"{filename}.{export_format}")
 
 

@@ -151,6 +151,12 @@ class TestJobList:
         assert '\'=HYPERLINK("http://evil.example","x")' in titles_exported
         assert not any(title.startswith("=") for title in titles_exported)
 
+    def test_export_follows_the_sort(self, client, org_world):
+        client.force_login(org_world.admin)
+        response = client.get(reverse("jobs:list"), {"_export": "csv", "sort": "-title"})
+        rows = list(csv.reader(io.StringIO(response.content.decode())))
+        assert [row[0] for row in rows[1:]] == ["Secret project lead", "Data analyst", "Backend engineer"]
+
     def test_xlsx_export(self, client, org_world):
         client.force_login(org_world.recruiter)
         response = client.get(reverse("jobs:list"), {"_export": "xlsx"})
