@@ -275,9 +275,7 @@ class ApplicationViewSet(ApiViewMixin, mixins.CreateModelMixin, viewsets.ReadOnl
             candidate=candidate, job=job, stage=stage, source=StageChange.Source.API, actor=user
         )
         if not created:
-            conflict = Conflict("This candidate has already applied to this job.")
-            conflict.existing_id = application.pk
-            raise conflict
+            raise Conflict("This candidate has already applied to this job.", existing_id=application.pk)
         return Response(
             ApplicationDetailSerializer(self.get_queryset().get(pk=application.pk)).data,
             status=status.HTTP_201_CREATED,

@@ -45,6 +45,10 @@ class Conflict(exceptions.APIException):
     default_detail = "That already exists."
     default_code = "duplicate"
 
+    def __init__(self, detail=None, *, existing_id: int | None = None):
+        super().__init__(detail)
+        self.existing_id = existing_id
+
 
 class IdempotencyInProgress(Conflict):
     default_detail = "A request with this Idempotency-Key is still being processed; retry in a moment."
@@ -125,7 +129,7 @@ def envelope_exception_handler(exc, context):
     detail = getattr(exc, "detail", "")
     message = str(detail) if not isinstance(detail, (dict, list)) else _first_message(detail)
     details = {"wait_seconds": exc.wait} if isinstance(exc, exceptions.Throttled) and exc.wait else {}
-    if isinstance(exc, Conflict) and getattr(exc, "existing_id", None):
+    if isinstance(exc, Conflict) and exc.existing_id:
         details = {"id": exc.existing_id}
     response.data = _error_payload(code, message, details)
     return response
