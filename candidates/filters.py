@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.db.models import Q
 
 from candidates.models import Application, Candidate
 from candidates.search import search_candidates
@@ -42,7 +43,7 @@ class ApplicationFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(candidate__name__icontains=value) | queryset.filter(candidate__email__icontains=value)
+        return queryset.filter(Q(candidate__name__icontains=value) | Q(candidate__email__icontains=value))
 
     def filter_has_screening(self, queryset, name, value):
         if value is None:
