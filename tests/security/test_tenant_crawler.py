@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.apps import apps
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -110,11 +109,15 @@ UNBUILDABLE: dict[str, str] = {}
 
 
 def _optional_builders(world):
-    """Models that other apps add; each builds one org-B row when its model exists."""
+    """Rows of models beyond the core ones, each built in org B."""
+    from dashboard.models import ApiToken, WebhookEndpoint
+    from integrations.models import AtsConnection, JobLink, SyncEvent
+    from screening.models import Instrument, PersonalityScreening
+
+    def connection():
+        return AtsConnection.objects.get_or_create(org=world.org_b, provider="workable")[0]
 
     def screening():
-        from screening.models import Instrument, PersonalityScreening
-
         instrument = Instrument.objects.create(slug="crawler", name="Crawler test", version="t")
         return PersonalityScreening.objects.create(
             org=world.org_b,
@@ -125,55 +128,35 @@ def _optional_builders(world):
         ).pk
 
     def api_token():
-        model = apps.get_model("dashboard", "ApiToken")
-        from dashboard.models import User  # noqa: F401
+        return ApiToken.objects.create(
+            org=world.org_b, user=world.b_admin, name="crawler", prefix="crawl", token_hash="0" * 64
+        ).pk
 
-        field_names = {f.name for f in model._meta.get_fields()}
-        kwargs = {"user": world.b_admin}
-        if "org" in field_names:
-            kwargs["org"] = world.org_b
-        if "name" in field_names:
-            kwargs["name"] = "crawler"
-        if "key_hash" in field_names:
-            kwargs["key_hash"] = "0" * 64
-        if "prefix" in field_names:
-            kwargs["prefix"] = "crawl"
-        return model.objects.create(**kwargs).pk
-
-    def connection():
-        model = apps.get_model("integrations", "AtsConnection")
-        return model.objects.create(org=world.org_b, provider="workable").pk
-
-    def sync_event():
-        model = apps.get_model("integrations", "SyncEvent")
-        connection_model = apps.get_model("integrations", "AtsConnection")
-        conn = connection_model.objects.filter(org=world.org_b).first() or connection_model.objects.create(
-            org=world.org_b, provider="lever"
-        )
-        field_names = {f.name for f in model._meta.get_fields()}
-        kwargs = {"org": world.org_b, "connection": conn}
-        if "application" in field_names:
-            kwargs["application"] = world.app_b
-        return model.objects.create(**kwargs).pk
+    def webhook_endpoint():
+        return WebhookEndpoint.objects.create(
+            org=world.org_b, url="https://hooks.example.com/in", events=["application.created"], secret_encrypted="x"
+        ).pk
 
     def job_link():
-        model = apps.get_model("integrations", "JobLink")
-        connection_model = apps.get_model("integrations", "AtsConnection")
-        conn = connection_model.objects.filter(org=world.org_b).first() or connection_model.objects.create(
-            org=world.org_b, provider="greenhouse"
-        )
-        field_names = {f.name for f in model._meta.get_fields()}
-        kwargs = {"connection": conn, "job": world.job_b, "remote_id": "crawler-remote"}
-        if "org" in field_names:
-            kwargs["org"] = world.org_b
-        return model.objects.create(**kwargs).pk
+        return JobLink.objects.create(org=world.org_b, connection=connection(), job=world.job_b, remote_id="crawler").pk
+
+    def sync_event():
+        return SyncEvent.objects.create(
+            org=world.org_b,
+            connection=connection(),
+            application=world.app_b,
+            kind=SyncEvent.Kind.values[0],
+            idempotency_key="crawler-event",
+            sequence=1,
+        ).pk
 
     return {
+        "integrations.AtsConnection": lambda: connection().pk,
         "integrations.JobLink": job_link,
+        "integrations.SyncEvent": sync_event,
         "screening.PersonalityScreening": screening,
         "dashboard.ApiToken": api_token,
-        "integrations.AtsConnection": connection,
-        "integrations.SyncEvent": sync_event,
+        "dashboard.WebhookEndpoint": webhook_endpoint,
     }
 
 
@@ -245,3 +228,47 @@ def test_same_org_objects_outside_the_role_are_404(client, org_world):
             for method in ("get", "post"):
                 status = getattr(client, method)(url).status_code
                 assert status in (403, 404, 405), f"{role} {method.upper()} {url} → {status}"
+
+
+def api_routes():
+    return [(route, pattern) for route, pattern in iter_routes() if "(?P<pk>" in route]
+
+
+def fill_api(route: str, ids: dict[str, int]) -> str | None:
+    segments = [s for s in re.split(r"[/^$]", route.replace("api/v1/", "")) if s and "(?P" not in s and s != "?"]
+    label = PREFIX_MODELS.get(segments[0]) if segments else None
+    if label is None:
+        pytest.fail(f"{route}: the crawler does not know which model its pk is")
+    if label not in ids:
+        return None
+    path = re.sub(r"\(\?P<pk>[^)]*\)", str(ids[label]), route)
+    path = path.replace("^", "").replace("$", "").replace("/?", "/")
+    return "/" + path
+
+
+@pytest.mark.django_db
+def test_api_other_orgs_ids_are_404_for_every_role(client, org_world):
+    from dashboard.api_auth import create_api_token
+
+    ids = other_org_ids(org_world)
+    routes = api_routes()
+    assert len(routes) >= 4, "the crawler found no API routes with ids"
+    leaks = []
+    for role in ROLES:
+        _, raw = create_api_token(user=getattr(org_world, role), name=f"crawler {role}")
+        headers = {"Authorization": f"Bearer {raw}"}
+        for route, _pattern in routes:
+            url = fill_api(route, ids)
+            assert url is not None, f"cannot fill {route}"
+            for method in ("get", "post"):
+                response = getattr(client, method)(url, headers=headers, content_type="application/json")
+                if response.status_code in (404, 405):
+                    continue
+                leaks.append(f"{role} {method.upper()} {url} → {response.status_code}")
+        if role == "admin":  # control: the same routes answer for the admin's own objects
+            own = fill_api(
+                next(r for r, _ in routes if r.startswith("api/v1/^jobs/") and r.endswith("/?$")),
+                {"jobs.Job": org_world.job_own.pk},
+            )
+            assert client.get(own, headers=headers).status_code == 200
+    assert not leaks, "\n".join(leaks)
