@@ -124,11 +124,13 @@ def move_application(
     the previous one left. Returns None when the application is already in that stage.
     `actor` is None for moves made by the system (ATS, webhooks), which skip the role check.
     """
+    # Not select_related("stage"): when this lock waits for a concurrent move, PostgreSQL
+    # re-checks the joins against the moved row, and a join on its old stage drops the row.
     locked = (
-        Application.objects.select_for_update(of=("self",))
-        .select_related("job", "candidate", "stage")
-        .get(pk=application.pk)
+        Application.objects.select_for_update(of=("self",)).select_related("job", "candidate").get(pk=application.pk)
     )
+    if Application.stage.is_cached(application) and application.stage_id == locked.stage_id:
+        locked.stage = application.stage  # the caller already loaded the stage the row is in
     if actor is not None and not access.can_move_stage(actor, locked.job):
         raise PermissionDenied("You cannot move candidates in this job.")
     if to_stage.pipeline_id != locked.job.pipeline_id:

@@ -86,7 +86,7 @@ def _move_result(request, application: Application, job: Job):
 @require_POST
 def move_application(request, application_id: int):
     application = get_visible_or_404(
-        Application.objects.visible_to(request.user).select_related("job", "candidate"), pk=application_id
+        Application.objects.visible_to(request.user).select_related("job", "candidate", "stage"), pk=application_id
     )
     job = application.job
     access.require(access.can_move_stage(request.user, job), "You cannot move candidates in this job.")
