@@ -207,11 +207,14 @@ class CandidateViewSet(ApiViewMixin, mixins.CreateModelMixin, viewsets.ReadOnlyM
                 resume_id = store_uploaded_resume(
                     user=user, job=job, candidate=candidate, application=application, upload=resume_file
                 ).pk
-        candidate.created = created
-        candidate.application = application
-        candidate.resume_id = resume_id
+        body = {
+            **CandidateSerializer(candidate).data,
+            "created": created,
+            "application": ApplicationSerializer(application).data if application else None,
+            "resume_id": resume_id,
+        }
         return Response(
-            CandidateCreatedSerializer(candidate).data,
+            body,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
