@@ -309,3 +309,4 @@ WEBHOOKS_ALLOW_PRIVATE_URLS = env.bool("WEBHOOKS_ALLOW_PRIVATE_URLS", default=DE
 WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
 WEBHOOK_DISABLE_AFTER_FAILURES = env.int("WEBHOOK_DISABLE_AFTER_FAILURES", default=15)
 CELERY_BEAT_SCHEDULE["api-housekeeping"] = {"task": "dashboard.api_housekeeping", "schedule": 3600}
+CELERY_BEAT_SCHEDULE["webhooks-redeliver-stuck"] = {"task": "dashboard.redeliver_stuck_webhooks", "schedule": 300}

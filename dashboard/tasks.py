@@ -28,3 +28,8 @@ def deliver_webhook(self, delivery_id: int) -> None:
 def api_housekeeping() -> None:
     purge_expired_idempotency_records()
     webhooks_out.purge_delivery_log()
+
+
+@app.task(name="dashboard.redeliver_stuck_webhooks", acks_late=True, ignore_result=True)
+def redeliver_stuck_webhooks() -> None:
+    webhooks_out.redeliver_stuck()

@@ -27,11 +27,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.dispatch import receiver
 from django.utils import timezone
 from rest_framework.utils.encoders import JSONEncoder
 
 from candidates.signals import application_created, application_moved
+from config.tasks import enqueue_now, enqueue_on_commit
 from dashboard.events import resume_scored, screening_completed, test_log_created
 from dashboard.models import Organization, User, WebhookDelivery, WebhookEndpoint
 from integrations.crypto import DecryptionError, decrypt_json, encrypt_json
@@ -44,6 +46,11 @@ SIGNATURE_HEADER = "X-Hireboard-Signature"
 RETRY_WINDOW = timedelta(hours=24)
 RESPONSE_EXCERPT_CHARS = 2000
 DELIVERY_LOG_KEEP_FOR = timedelta(days=30)
+# A delivery still pending after this never reached a worker (broker down at commit time).
+PENDING_STUCK_AFTER = timedelta(minutes=5)
+# Celery's backoff waits at most an hour between attempts; a retry silent for twice that was lost.
+RETRY_LOST_AFTER = timedelta(hours=2)
+SWEEP_BATCH = 500
 
 
 class DeliveryFailed(Exception):
@@ -176,7 +183,8 @@ def _create_delivery(*, endpoint: WebhookEndpoint, event_type: str, data: dict) 
     )
     from dashboard.tasks import deliver_webhook
 
-    transaction.on_commit(lambda: deliver_webhook.delay(delivery.pk))
+    # A broker outage at commit time does not fail the change: redeliver_stuck picks it up.
+    enqueue_on_commit(deliver_webhook, delivery.pk)
     return delivery
 
 
@@ -363,3 +371,19 @@ def purge_delivery_log() -> int:
     finished = (WebhookDelivery.Status.SUCCEEDED, WebhookDelivery.Status.FAILED)
     deleted, _ = WebhookDelivery.objects.unscoped().filter(created_at__lt=cutoff, status__in=finished).delete()
     return deleted
+
+
+def redeliver_stuck() -> int:
+    """Enqueue again the deliveries whose task was never published or whose retry was lost.
+
+    Receivers may then see an event twice; X-Hireboard-Delivery lets them ignore the repeat.
+    """
+    now = timezone.now()
+    stuck = WebhookDelivery.objects.unscoped().filter(
+        Q(status=WebhookDelivery.Status.PENDING, created_at__lt=now - PENDING_STUCK_AFTER)
+        | Q(status=WebhookDelivery.Status.RETRYING, last_attempt_at__lt=now - RETRY_LOST_AFTER)
+    )
+    from dashboard.tasks import deliver_webhook
+
+    delivery_ids = list(stuck.order_by("created_at").values_list("pk", flat=True)[:SWEEP_BATCH])
+    return sum(enqueue_now(deliver_webhook, delivery_id) for delivery_id in delivery_ids)

@@ -391,3 +391,37 @@ def test_screening_services_announce_scores_and_results_end_to_end(
     assert events["resume.scored"]["resume"]["status"] == "parsed"
     assert events["resume.scored"]["resume"]["score"]["overall_score"] >= 0
     assert events["test_log.created"]["test_log"]["test_name"] == "SQL"
+
+
+def test_deliveries_that_never_reached_a_worker_are_sent_by_the_sweep(world, endpoint, receiver):
+    from dashboard.tasks import redeliver_stuck_webhooks
+
+    # Created without its on-commit enqueue (as if the broker was down at commit time).
+    lost = webhooks_out.send_test_event(endpoint=endpoint)
+    fresh = webhooks_out.send_test_event(endpoint=endpoint)
+    WebhookDelivery.objects.filter(pk=lost.pk).update(created_at=timezone.now() - timedelta(minutes=10))
+    redeliver_stuck_webhooks.delay()
+    lost.refresh_from_db()
+    fresh.refresh_from_db()
+    assert lost.status == WebhookDelivery.Status.SUCCEEDED
+    assert fresh.status == WebhookDelivery.Status.PENDING  # its own task may still be on its way
+    assert len(receiver.requests) == 1
+
+
+def test_a_broker_outage_at_commit_does_not_fail_the_move(
+    world, api_as, endpoint, monkeypatch, django_capture_on_commit_callbacks
+):
+    from dashboard.tasks import deliver_webhook
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("broker unreachable")
+
+    monkeypatch.setattr(deliver_webhook, "apply_async", broker_down)
+    interview = world.job_own.stages().get(name="Interview")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = api_as(world.recruiter).post(
+            f"/api/v1/applications/{world.app_own.pk}/move", {"stage": interview.pk}, format="json"
+        )
+    assert callbacks
+    assert response.status_code == 200
+    assert WebhookDelivery.objects.get().status == WebhookDelivery.Status.PENDING
