@@ -234,6 +234,7 @@ class ApplicationFilter(django_filters.FilterSet):
     job_id = IdFilter(field_name="job_id")
     candidate_id = IdFilter(field_name="candidate_id")
     stage = IdFilter(field_name="stage_id", label="Stage id")
+    stage_name = django_filters.CharFilter(field_name="stage__name", lookup_expr="iexact")
     stage_kind = django_filters.ChoiceFilter(field_name="stage__kind", choices=Stage.Kind.choices)
     updated_since = SinceFilter()
 

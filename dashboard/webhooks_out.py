@@ -45,6 +45,7 @@ TEST_EVENT = "webhook.test"
 SIGNATURE_HEADER = "X-Hireboard-Signature"
 RETRY_WINDOW = timedelta(hours=24)
 RESPONSE_EXCERPT_CHARS = 2000
+MAX_ENDPOINTS_PER_ORG = 20
 DELIVERY_LOG_KEEP_FOR = timedelta(days=30)
 # A delivery still pending after this never reached a worker (broker down at commit time).
 PENDING_STUCK_AFTER = timedelta(minutes=5)
@@ -118,6 +119,8 @@ def create_webhook_endpoint(
     """Register an endpoint; returns it and its signing secret (generated when not given)."""
     url = (url or "").strip()
     check_webhook_url(url)
+    if WebhookEndpoint.objects.filter(org=org).count() >= MAX_ENDPOINTS_PER_ORG:
+        raise ValidationError(f"An organisation can have at most {MAX_ENDPOINTS_PER_ORG} webhook endpoints.")
     secret = (secret or "").strip() or "whsec_" + secrets.token_urlsafe(32)
     if len(secret) < 16:
         raise ValidationError({"secret": "A signing secret needs at least 16 characters."})
@@ -292,10 +295,19 @@ def attempt_delivery(*, delivery: WebhookDelivery, last_try: bool = False) -> No
     try:
         # Checked at every attempt: the name may resolve elsewhere than when it was registered.
         check_webhook_url(endpoint.url)
-        response = requests.post(
-            endpoint.url, data=body, headers=headers, timeout=settings.WEBHOOK_TIMEOUT_SECONDS, allow_redirects=False
-        )
-        response_status, response_text = response.status_code, response.text[:RESPONSE_EXCERPT_CHARS]
+        # Streamed, and only the start of the answer is read: a receiver cannot make us
+        # download an endless body.
+        with requests.post(
+            endpoint.url,
+            data=body,
+            headers=headers,
+            timeout=settings.WEBHOOK_TIMEOUT_SECONDS,
+            allow_redirects=False,
+            stream=True,
+        ) as response:
+            response_status = response.status_code
+            excerpt = response.raw.read(RESPONSE_EXCERPT_CHARS, decode_content=True) or b""
+            response_text = excerpt.decode(response.encoding or "utf-8", errors="replace")
     except ValidationError as exc:
         error = "; ".join(exc.messages)
     except requests.RequestException as exc:

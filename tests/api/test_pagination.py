@@ -141,6 +141,8 @@ def test_application_filters(world, api_as):
 
     assert ids(job_id=world.job_own.pk) == {world.app_own.pk}
     assert ids(stage=interview.pk) == {world.app_own.pk}
+    assert ids(stage_name="interview") == {world.app_own.pk}
+    assert ids(stage_kind="active") == {world.app_own.pk, world.app_shared.pk, world.app_private.pk}
     assert ids(candidate_id=world.app_shared.candidate_id) == {world.app_shared.pk}
     assert ids(job_id=world.job_b.pk) == set()
     assert client.get("/api/v1/applications", {"updated_since": "yesterday"}).status_code == 400

@@ -42,6 +42,7 @@ class Receiver:
         self.requests = []
         self.status = 200
         self.statuses = []  # answered first, one per request, then `status`
+        self.body = b"thanks"
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -50,7 +51,7 @@ class Receiver:
                 receiver.requests.append({"headers": dict(self.headers), "body": body})
                 self.send_response(receiver.statuses.pop(0) if receiver.statuses else receiver.status)
                 self.end_headers()
-                self.wfile.write(b"thanks")
+                self.wfile.write(receiver.body)
 
             def log_message(self, *args):
                 pass
@@ -425,3 +426,26 @@ def test_a_broker_outage_at_commit_does_not_fail_the_move(
     assert callbacks
     assert response.status_code == 200
     assert WebhookDelivery.objects.get().status == WebhookDelivery.Status.PENDING
+
+
+def test_a_huge_answer_is_read_only_as_far_as_the_log_needs(
+    world, endpoint, receiver, django_capture_on_commit_callbacks
+):
+    receiver.body = b"x" * 5_000_000
+    with django_capture_on_commit_callbacks(execute=True):
+        delivery = webhooks_out.send_test_event(endpoint=endpoint)
+    delivery.refresh_from_db()
+    assert delivery.status == WebhookDelivery.Status.SUCCEEDED
+    assert len(delivery.response_body) == webhooks_out.RESPONSE_EXCERPT_CHARS
+
+
+def test_endpoints_per_org_are_limited(world, settings):
+    settings.WEBHOOKS_ALLOW_PRIVATE_URLS = True
+    for n in range(webhooks_out.MAX_ENDPOINTS_PER_ORG):
+        webhooks_out.create_webhook_endpoint(
+            org=world.org_a, actor=world.admin, url=f"http://127.0.0.1/{n}", events=ALL_EVENTS
+        )
+    with pytest.raises(ValidationError):
+        webhooks_out.create_webhook_endpoint(
+            org=world.org_a, actor=world.admin, url="http://127.0.0.1/x", events=ALL_EVENTS
+        )
