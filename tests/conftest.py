@@ -1,4 +1,10 @@
+import os
+
 import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM calls from
+# that thread are still synchronous, so its async-safety guard is switched off in tests.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(autouse=True)

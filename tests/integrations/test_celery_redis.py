@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import time
+import uuid
 
 import pytest
 import redis
@@ -15,7 +16,7 @@ from django.db import OperationalError, transaction
 from integrations.models import SyncEvent
 from tests.integrations.conftest import link_sandbox
 
-REDIS_URL = os.environ.get("HB_TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
+REDIS_URL = os.environ.get("HB_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
 
 
 def _redis_available() -> bool:
@@ -40,28 +41,38 @@ def celery_worker_on_redis(settings):
 
     from config.celery import app
 
-    redis.Redis.from_url(REDIS_URL).flushdb()
+    client = redis.Redis.from_url(REDIS_URL)
+    stale_buckets = client.keys("hireboard:ats-rate:*")
+    if stale_buckets:
+        client.delete(*stale_buckets)
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.ATS_RATE_LIMIT_REDIS_URL = REDIS_URL
-    saved = {
-        key: app.conf[key] for key in ("broker_url", "task_always_eager", "result_backend", "broker_transport_options")
-    }
+    # A queue of our own: other suites may share this Redis database and run workers on it.
+    queue_name = f"hb-integrations-{uuid.uuid4().hex[:8]}"
+    keys = ("broker_url", "task_always_eager", "result_backend", "broker_transport_options", "task_default_queue")
+    saved = {key: app.conf[key] for key in keys}
     app.conf.update(
         broker_url=REDIS_URL,
         task_always_eager=False,
         result_backend=None,
         broker_transport_options={"visibility_timeout": 60},
+        task_default_queue=queue_name,
     )
     with app.connection_for_write() as connection:
         connection.ensure_connection(max_retries=1)
     try:
         # One worker thread: the in-memory SQLite test database locks whole tables between
         # threads; on PostgreSQL (CI) any concurrency works.
-        with start_worker(app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=20):
+        with start_worker(
+            app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=20, queues=[queue_name]
+        ):
             yield app
     finally:
         app.conf.update(saved)
         app.pool.force_close_all()
+        # A closed pool stays closed: let the next publisher build fresh pools.
+        app._pool = None
+        app.amqp._producer_pool = None
 
 
 def _retrying(read):
@@ -90,7 +101,7 @@ def test_real_worker_delivers_every_move_exactly_once(org_world, run_sandbox, ce
             applications.append(application)
     deadline = time.monotonic() + 90
     while _undelivered() and time.monotonic() < deadline:
-        time.sleep(0.2)
+        time.sleep(0.5)
     statuses = _retrying(lambda: list(SyncEvent.objects.unscoped().values_list("status", flat=True)))
     assert set(statuses) == {"delivered"}, statuses
     for n, application in enumerate(applications):
