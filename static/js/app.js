@@ -72,8 +72,12 @@
       menu.open = true;
       var reason = form.querySelector("textarea[name=reason]");
       reason.required = true;
-      reason.focus();
       origin = null;
+      // After the drag has fully ended; the browser moves focus around while it finishes.
+      window.setTimeout(function () {
+        card.scrollIntoView({ block: "nearest", inline: "nearest" });
+        reason.focus();
+      }, 50);
       return;
     }
     zone.insertBefore(card, zone.firstChild);

@@ -273,3 +273,24 @@ def test_load_more_cards_in_a_long_column(page, live_server, world):
     expect(cards).to_have_count(BOARD_PAGE_SIZE + 5)
     expect(page.locator(f"a#more-stage-{applied.pk}")).to_have_count(0)
     page.screenshot_to("all-cards-loaded")
+
+
+def test_dropping_on_rejected_asks_for_a_reason_first(page, live_server, world):
+    job = world.job_own
+    app = world.app_own
+    rejected = stage(job, "Rejected")
+    Application.objects.filter(pk=app.pk).update(stage=stage(job, "Offer"))
+    log_in(page, live_server, world.recruiter.email)
+    page.goto(f"{live_server.url}{reverse('jobs:board', args=[job.pk])}")
+    # Offer and Rejected side by side on screen (the board scrolls sideways).
+    page.evaluate("document.querySelector('.board').scrollLeft = 100000")
+    page.locator(f"#card-{app.pk}").drag_to(page.locator(f"#cards-stage-{rejected.pk}"))
+    reason = page.locator(f"#move-reason-{app.pk}")
+    expect(reason).to_be_focused()
+    expect(page.locator(f"#move-stage-{app.pk}")).to_have_value(str(rejected.pk))
+    assert Application.objects.get(pk=app.pk).stage.name == "Offer"  # nothing posted yet
+    page.screenshot_to("reason-asked")
+    reason.fill("Position filled internally")
+    page.locator(f"#card-{app.pk} .move-form button").click()
+    expect(page.locator(f"#cards-stage-{rejected.pk} #card-{app.pk}")).to_be_visible()
+    assert Application.objects.get(pk=app.pk).rejection_reason == "Position filled internally"
