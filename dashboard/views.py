@@ -113,7 +113,10 @@ def change_role(request, user_id: int):
 @require_POST
 def set_active(request, user_id: int):
     member = _member_or_404(request, user_id)
-    active = request.POST.get("active") == "1"
+    if request.POST.get("active") not in ("0", "1"):
+        messages.error(request, "Say whether to activate or deactivate.")
+        return _members_response(request)
+    active = request.POST["active"] == "1"
     try:
         services.set_member_active(actor=request.user, member=member, active=active)
     except ValidationError as error:
