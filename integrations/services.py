@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -100,13 +101,43 @@ def _zoho_options(connection: AtsConnection) -> dict[str, Any]:
     }
 
 
+_adapters = threading.local()
+
+
 def provider_for(connection: AtsConnection, *, timeout: Any = DEFAULT_TIMEOUT, throttled: bool = True) -> ATSProvider:
+    """An adapter for the connection. Reused per worker thread while the connection's
+    credentials and limits are unchanged, so its HTTP keep-alive connections are too."""
+    key = (connection.pk, connection.credentials_encrypted, connection.rate_limit_per_second, str(timeout), throttled)
+    cache = getattr(_adapters, "by_connection", None)
+    if cache is None:
+        cache = _adapters.by_connection = {}
+    cached = cache.get(connection.pk)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    provider = _build_provider(connection, timeout=timeout, throttled=throttled)
+    if cached is not None:
+        cached[1].close()
+    # Workable may have stored a member id just now: key on what is stored after that.
+    cache[connection.pk] = ((connection.pk, connection.credentials_encrypted, *key[2:]), provider)
+    return provider
+
+
+def _build_provider(connection: AtsConnection, *, timeout: Any, throttled: bool) -> ATSProvider:
     options: dict[str, Any] = {"timeout": timeout}
     if throttled:
         options["throttle"] = throttle_for(connection.pk, connection.rate_limit_per_second)
     if connection.provider == Provider.ZOHO:
         options.update(_zoho_options(connection))
-    return build_provider(connection.provider, connection.credentials, **options)
+    credentials = connection.credentials
+    provider = build_provider(connection.provider, credentials, **options)
+    if connection.provider == Provider.WORKABLE and not credentials.get("member_id"):
+        # Writes act as a member; look it up once and keep it, not once per delivery.
+        credentials["member_id"] = provider.resolve_member_id()
+        connection.credentials = credentials
+        AtsConnection.objects.unscoped().filter(pk=connection.pk).update(
+            credentials_encrypted=connection.credentials_encrypted
+        )
+    return provider
 
 
 def _note_connection_error(connection: AtsConnection, message: str) -> None:
@@ -407,17 +438,17 @@ def _claim(event_id: int, worker_id: str) -> tuple[str, SyncEvent | None]:
             and event.claimed_at > now - DELIVERY_LEASE
         ):
             return Outcome.BUSY, event
-        undelivered = SyncEvent.objects.unscoped().filter(
-            application_id=event.application_id, status__in=SyncEvent.UNDELIVERED
+        others = (
+            SyncEvent.objects.unscoped()
+            .filter(application_id=event.application_id, status__in=SyncEvent.UNDELIVERED)
+            .exclude(pk=event.pk)
+            .values_list("sequence", "kind")
         )
-        if undelivered.filter(sequence__lt=event.sequence).exists():
+        others = list(others)
+        if any(sequence < event.sequence for sequence, _ in others):
             return Outcome.WAITING, event
-        if (
-            event.is_move
-            and undelivered.filter(
-                sequence__gt=event.sequence, kind__in=[SyncEvent.Kind.STAGE_MOVED, SyncEvent.Kind.REJECTED]
-            ).exists()
-        ):
+        moves = (SyncEvent.Kind.STAGE_MOVED, SyncEvent.Kind.REJECTED)
+        if event.is_move and any(sequence > event.sequence and kind in moves for sequence, kind in others):
             event.status = SyncEvent.Status.SKIPPED
             event.last_error = ""
             event.save(update_fields=["status", "last_error"])
@@ -427,7 +458,27 @@ def _claim(event_id: int, worker_id: str) -> tuple[str, SyncEvent | None]:
         event.claimed_by = worker_id[:64]
         event.claimed_at = now
         event.save(update_fields=["status", "attempts", "claimed_by", "claimed_at"])
+        _record_intent(event)
         return "claimed", event
+
+
+def _record_intent(event: SyncEvent) -> None:
+    """Note the remote state this event will produce before sending it: the ATS's webhook
+    for the move may arrive before its HTTP answer, and must be recognised as our echo."""
+    if event.kind == SyncEvent.Kind.REJECTED:
+        ApplicationLink.objects.unscoped().filter(application_id=event.application_id).update(remote_disqualified=True)
+    elif event.kind == SyncEvent.Kind.STAGE_MOVED:
+        remote_stage = (
+            StageMapping.objects.unscoped()
+            .filter(job_link__job__applications=event.application_id, stage_id=event.payload.get("stage_id"))
+            .exclude(remote_stage_id="")
+            .values_list("remote_stage_id", flat=True)
+            .first()
+        )
+        if remote_stage:
+            ApplicationLink.objects.unscoped().filter(application_id=event.application_id).update(
+                remote_stage_id=remote_stage, remote_disqualified=False
+            )
 
 
 def _finish(event: SyncEvent, *, status: str, error: str = "") -> None:
@@ -557,7 +608,8 @@ def _perform(event: SyncEvent, provider: ATSProvider) -> None:
                 return
         provider.move_application(application=ref, stage_id=remote_stage)
     elif event.kind == SyncEvent.Kind.REJECTED:
-        ApplicationLink.objects.unscoped().filter(pk=link.pk).update(remote_disqualified=True)
+        if not link.remote_disqualified:
+            ApplicationLink.objects.unscoped().filter(pk=link.pk).update(remote_disqualified=True)
         if check_remote and provider.get_application(ref).disqualified:
             return
         provider.disqualify(

@@ -8,6 +8,7 @@ import logging
 
 from celery import shared_task
 from celery.utils.time import get_exponential_backoff_interval
+from django.db import OperationalError as DatabaseOperationalError
 
 from .models import AtsConnection
 from .providers.base import ProviderError, RetryableError
@@ -26,8 +27,15 @@ def deliver_sync_event(self, event_id: int) -> str:
         return services.deliver_event(event_id=event_id, worker_id=self.request.id or f"local-{event_id}")
     except RetryableError as exc:
         # Celery's own backoff-with-full-jitter, but never sooner than the ATS's Retry-After.
-        backoff = get_exponential_backoff_interval(BACKOFF_FACTOR, self.request.retries, BACKOFF_MAX, full_jitter=True)
-        raise self.retry(exc=exc, countdown=max(backoff, exc.retry_after or 0)) from exc
+        raise self.retry(exc=exc, countdown=max(_backoff(self), exc.retry_after or 0)) from exc
+    except DatabaseOperationalError as exc:
+        # A database blip (lock timeout, failover): the retry carries the same task id, so
+        # it resumes its own claim and checks the remote state before sending again.
+        raise self.retry(exc=exc, countdown=_backoff(self)) from exc
+
+
+def _backoff(task) -> float:
+    return get_exponential_backoff_interval(BACKOFF_FACTOR, task.request.retries, BACKOFF_MAX, full_jitter=True)
 
 
 @shared_task(ignore_result=True)
@@ -44,8 +52,7 @@ def process_webhook_event(self, webhook_event_id: int) -> str:
     try:
         return services.process_webhook(webhook_event_id=webhook_event_id)
     except RetryableError as exc:
-        backoff = get_exponential_backoff_interval(BACKOFF_FACTOR, self.request.retries, BACKOFF_MAX, full_jitter=True)
-        raise self.retry(exc=exc, countdown=max(backoff, exc.retry_after or 0)) from exc
+        raise self.retry(exc=exc, countdown=max(_backoff(self), exc.retry_after or 0)) from exc
 
 
 @shared_task(ignore_result=True)

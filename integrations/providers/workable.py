@@ -74,6 +74,10 @@ class WorkableProvider(ATSProvider):
         members = self.http.json("GET", "/members", params={"limit": 1}).get("members", [])
         return f"Workable account {self.subdomain}: {len(members)} member(s) visible"
 
+    def resolve_member_id(self) -> str:
+        """The member writes act as (the first member unless configured)."""
+        return self._member()
+
     def _member(self) -> str:
         if not self.member_id:
             members = self.http.json("GET", "/members").get("members", [])
