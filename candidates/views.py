@@ -15,7 +15,7 @@ from candidates.models import Application, Candidate
 from candidates.tables import CandidateTable
 from dashboard import access
 from dashboard.access import get_visible_or_404, member_required, staff_roles_required
-from dashboard.views import error_messages, render_page, safe_next
+from dashboard.views import error_messages, form_errors_text, render_page, safe_next
 from jobs.models import Job, Stage
 
 PER_PAGE = 25
@@ -56,7 +56,7 @@ def add_note(request, candidate_id: int):
             messages.success(request, "Note added.")
     if not request.htmx:
         if form.errors:
-            messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
+            messages.error(request, form_errors_text(form))
         return redirect("candidates:detail", candidate_id=candidate.pk)
     context = {
         "candidate": candidate,
@@ -92,7 +92,7 @@ def move_application(request, application_id: int):
     access.require(access.can_move_stage(request.user, job), "You cannot move candidates in this job.")
     form = MoveForm(request.POST, job=job)
     if not form.is_valid():
-        messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
+        messages.error(request, form_errors_text(form))
     else:
         stage = form.cleaned_data["stage"]
         try:
@@ -116,7 +116,7 @@ def bulk_move(request, job_id: int):
     access.require(access.can_move_stage(request.user, job), "You cannot move candidates in this job.")
     form = BulkMoveForm(request.POST, job=job, applications=selectors.job_applications(user=request.user, job=job))
     if not form.is_valid():
-        messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
+        messages.error(request, form_errors_text(form))
     else:
         stage = form.cleaned_data["stage"]
         try:

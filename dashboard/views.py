@@ -46,6 +46,11 @@ def error_messages(error: ValidationError) -> list[str]:
     return [str(message) for message in error.messages]
 
 
+def form_errors_text(form) -> str:
+    """A form's errors as one sentence, for the messages area of a page without the form."""
+    return " ".join(str(error) for errors in form.errors.values() for error in errors)
+
+
 @member_required
 def home(request):
     context = {
