@@ -6,4 +6,4 @@ class DashboardConfig(AppConfig):
 
     def ready(self):
         # Outbound webhooks listen to the core events (candidates.signals, dashboard.events).
-        from dashboard import webhooks_out  # noqa: F401
+        from dashboard import checks, webhooks_out  # noqa: F401
