@@ -46,6 +46,15 @@ def error_messages(error: ValidationError) -> list[str]:
     return [str(message) for message in error.messages]
 
 
+def add_service_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on its field when the form has one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
 def form_errors_text(form) -> str:
     """A form's errors as one sentence, for the messages area of a page without the form."""
     return " ".join(str(error) for errors in form.errors.values() for error in errors)
@@ -78,8 +87,7 @@ def invite_member(request):
         try:
             invited = services.invite_member(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Invitation sent to {invited.email}.")
             return redirect("members")

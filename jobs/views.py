@@ -16,7 +16,7 @@ from candidates.tables import ApplicationTable, HistoryTable
 from dashboard import access
 from dashboard.access import get_visible_or_404, member_required, staff_roles_required
 from dashboard.models import User
-from dashboard.views import render_page
+from dashboard.views import add_service_errors, render_page
 from jobs import selectors, services
 from jobs.filters import JobFilter
 from jobs.forms import JobForm, ShareForm, skill_vocabulary
@@ -79,14 +79,6 @@ def _form_context(form, **extra):
     return {"form": form, "skill_vocabulary": skill_vocabulary(), **extra}
 
 
-def _add_service_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
 @staff_roles_required
 def job_create(request):
     form = JobForm(request.POST or None, user=request.user)
@@ -94,7 +86,7 @@ def job_create(request):
         try:
             job = services.create_job(actor=request.user, **form.service_kwargs())
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Job “{job.title}” created.")
             return redirect("jobs:board", job_id=job.pk)
@@ -111,7 +103,7 @@ def job_edit(request, job_id: int):
         try:
             job, criteria_changed = services.update_job(job=job, actor=request.user, **form.service_kwargs())
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             if criteria_changed:
                 request_rescore(job=job, actor=request.user, reason="Scoring criteria changed")
@@ -203,7 +195,7 @@ def job_share(request, job_id: int):
             try:
                 share = services.share_job(job=job, user=form.cleaned_data["user"], actor=request.user)
             except ValidationError as error:
-                _add_service_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, f"Shared with {share.user}.")
                 if not request.htmx:
