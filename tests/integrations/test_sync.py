@@ -212,3 +212,27 @@ def test_paused_connection_writes_no_events(linked, outbox):
     services.set_connection_status(connection=linked.connection, active=False, actor=linked.world.admin)
     application = linked.apply()
     assert events(application) == []
+
+
+def test_sweep_and_pull_tasks_run(linked, outbox):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from integrations.tasks import pull_remote_changes, sweep_sync_events
+
+    outbox.broker_up = False
+    application = linked.apply()
+    SyncEvent.objects.unscoped().filter(application=application).update(
+        created_at=timezone.now() - timedelta(minutes=5)
+    )
+    outbox.broker_up = True
+    assert sweep_sync_events.apply().get() == 1
+    assert outbox.enqueued
+    outbox.drain()
+    remote = linked.remote(application)
+    stages = linked.running.app.store.stages[remote["job_id"]]
+    linked.running.app.remote_move(remote["id"], next(s["id"] for s in stages if s["name"] == "Assessment"))
+    assert pull_remote_changes.apply().get() == 1
+    application.refresh_from_db()
+    assert application.stage.name == "Assessment"
