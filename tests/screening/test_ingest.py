@@ -175,3 +175,28 @@ def test_rescore_counts_months_a_current_job_added_since_parsing(job, on_commit)
     resume.refresh_from_db()
     assert resume.relevant_experience_in_months > 1
     assert resume.score.feedback["work_experience"]["months_found"] == resume.relevant_experience_in_months
+
+
+def test_api_payload_has_status_parsed_fields_and_breakdown(job, on_commit):
+    from screening.selectors import resume_api_payload
+
+    resume = on_commit(services.ingest_resume, job=job, uploaded=resume_upload(DOCX), actor=job.owner)
+    resume = Resume.objects.select_related("score").get(pk=resume.pk)
+    payload = resume_api_payload(resume)
+    assert payload["status"] == "parsed"
+    assert set(payload["parsed"]) == {
+        "name", "email", "phone", "location", "links", "skills", "experience", "education", "certifications", "projects",
+    }  # fmt: skip
+    assert payload["relevant_experience_in_months"] == resume.relevant_experience_in_months
+    score = payload["score"]
+    parts = ("skills_score", "work_exp_score", "projects_score", "education_score", "certifications_score")
+    assert sum(score[part] for part in parts) == score["overall_score"]
+    assert score["feedback"]["skills"]["missing"] is not None
+
+
+def test_api_payload_of_a_pending_resume_has_no_parsed_fields(job):
+    from screening.selectors import resume_api_payload
+
+    resume = services.ingest_resume(job=job, uploaded=resume_upload(DOCX), actor=job.owner)  # not committed: pending
+    payload = resume_api_payload(resume)
+    assert payload["status"] == "pending" and payload["parsed"] == {} and payload["score"] is None
