@@ -24,6 +24,7 @@ from dashboard.models import Organization, User
 from jobs import services as job_services
 from jobs.models import Job, Stage
 
+from .crypto import DecryptionError
 from .models import (
     DEFAULT_RATE_LIMITS,
     ApplicationLink,
@@ -40,6 +41,7 @@ from .providers.base import (
     DEFAULT_TIMEOUT,
     ApplicationRef,
     ATSProvider,
+    AuthenticationError,
     CandidateData,
     PermanentError,
     ProviderError,
@@ -114,7 +116,12 @@ def provider_for(connection: AtsConnection, *, timeout: Any = DEFAULT_TIMEOUT, t
     cached = cache.get(connection.pk)
     if cached is not None and cached[0] == key:
         return cached[1]
-    provider = _build_provider(connection, timeout=timeout, throttled=throttled)
+    try:
+        provider = _build_provider(connection, timeout=timeout, throttled=throttled)
+    except DecryptionError as exc:
+        raise AuthenticationError(
+            "The stored credentials cannot be decrypted with the configured FIELD_ENCRYPTION_KEYS: enter them again.",
+        ) from exc
     if cached is not None:
         cached[1].close()
     # Workable may have stored a member id just now: key on what is stored after that.
@@ -183,7 +190,10 @@ def save_connection(
         connection = AtsConnection(
             org=org, provider=provider, created_by=actor, rate_limit_per_second=DEFAULT_RATE_LIMITS[Provider(provider)]
         )
-    merged = connection.credentials if connection.has_credentials else {}
+    try:
+        merged = connection.credentials if connection.has_credentials else {}
+    except DecryptionError:
+        merged = {}  # unreadable after an encryption key change: everything must be entered again
     merged.update({key: value.strip() for key, value in credentials.items() if value and value.strip()})
     missing = [name for name in CREDENTIAL_FIELDS[provider] if not merged.get(name) and name != "member_id"]
     if missing:
@@ -812,9 +822,13 @@ def process_webhook(*, webhook_event_id: int) -> str:
     if link is None:
         result, status = "not a linked application", WebhookEvent.Status.IGNORED
     else:
-        state = provider_for(connection).get_application(_ref(link))
-        result = apply_remote_state(connection=connection, state=state, source=StageChange.Source.WEBHOOK)
-        status = WebhookEvent.Status.PROCESSED if result == "moved" else WebhookEvent.Status.IGNORED
+        try:
+            state = provider_for(connection).get_application(_ref(link))
+        except PermanentError as exc:
+            state, result, status = None, exc.provider_message, WebhookEvent.Status.FAILED
+        if state is not None:
+            result = apply_remote_state(connection=connection, state=state, source=StageChange.Source.WEBHOOK)
+            status = WebhookEvent.Status.PROCESSED if result == "moved" else WebhookEvent.Status.IGNORED
     WebhookEvent.objects.unscoped().filter(pk=webhook_event.pk).update(
         status=status, result=result, processed_at=timezone.now()
     )

@@ -17,6 +17,7 @@ from dashboard.access import get_visible_or_404, member_required, public, roles_
 from dashboard.models import User
 
 from . import selectors, services, webhooks
+from .crypto import DecryptionError
 from .forms import ZOHO_ACCOUNT_SERVERS, ConnectionForm, StageMappingForm
 from .models import AtsConnection, JobLink, Provider, SyncEvent
 from .providers.base import ProviderError
@@ -255,6 +256,8 @@ def webhook(request: HttpRequest, provider: str, token: str) -> HttpResponse:
         event = webhooks.parse(connection, request.body, request.headers)
     except webhooks.WebhookRejected as rejected:
         return JsonResponse({"error": rejected.message}, status=rejected.status)
+    except DecryptionError:
+        return JsonResponse({"error": "The webhook secret cannot be read; it must be entered again."}, status=403)
     _, created = services.receive_webhook(
         connection=connection, event_id=event.event_id, event_type=event.event_type, payload=event.payload
     )

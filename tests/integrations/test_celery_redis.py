@@ -70,6 +70,12 @@ def celery_worker_on_redis(settings):
     finally:
         app.conf.update(saved)
         app.pool.force_close_all()
+        leftovers = [
+            *client.scan_iter(f"*{queue_name}*"),  # the queue, its bindings and delayed retries
+            *client.scan_iter("hireboard:ats-rate:*"),
+        ]
+        if leftovers:
+            client.delete(*leftovers)
         # A closed pool stays closed: let the next publisher build fresh pools.
         app._pool = None
         app.amqp._producer_pool = None

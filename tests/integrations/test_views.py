@@ -258,3 +258,23 @@ def test_embedded_default_derives_a_working_key(settings):
     settings.FIELD_ENCRYPTION_KEYS = []
     token = crypto.encrypt_json({"a": "b"})
     assert crypto.decrypt_json(token) == {"a": "b"}
+
+
+def test_lost_encryption_key_gives_clear_errors_not_500s(client, settings, linked, outbox):
+    application = linked.apply()
+    settings.FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]  # the old key is gone...
+    services._adapters.__dict__.clear()  # ...and the processes restarted
+    outbox.drain()
+    event = SyncEvent.objects.unscoped().get(application=application)
+    assert event.status == "failed" and "cannot be decrypted" in event.last_error
+    client.force_login(linked.world.admin)
+    response = client.post(reverse("integrations:test", args=[linked.connection.pk]), follow=True)
+    assert response.status_code == 200 and "cannot be decrypted" in response.content.decode()
+    url = reverse("integrations:webhook", args=["workable", linked.connection.webhook_token])
+    assert client.post(url, data=b"{}", content_type="application/json").status_code == 403
+    # re-entering the credentials repairs the connection
+    client.post(
+        reverse("integrations:connect", args=["workable"]),
+        {"subdomain": "sandbox", "token": linked.running.app.token, "base_url": linked.running.credentials["base_url"]},
+    )
+    assert services.test_connection(connection=AtsConnection.objects.unscoped().get(pk=linked.connection.pk))[0]
