@@ -309,10 +309,30 @@ def test_a_recovering_receiver_gets_the_event_on_a_retry(
     assert endpoint.consecutive_failures == 0 and endpoint.is_active
 
 
-def test_retry_policy_is_celerys_exponential_backoff():
-    assert deliver_webhook.autoretry_for == (webhooks_out.DeliveryFailed,)
-    assert deliver_webhook.retry_backoff == 60 and deliver_webhook.retry_backoff_max == 3600
-    assert deliver_webhook.retry_jitter is True
+def test_retries_back_off_exponentially_up_to_an_hour(world, endpoint, receiver, monkeypatch):
+    from celery.exceptions import Retry
+
+    receiver.status = 500
+    countdowns = []
+
+    def record_retry(*args, countdown=None, **kwargs):
+        countdowns.append(countdown)
+        return Retry(when=countdown)
+
+    monkeypatch.setattr(deliver_webhook, "retry", record_retry)
+    monkeypatch.setattr("dashboard.tasks.get_exponential_backoff_interval", _no_jitter_backoff)
+    delivery = webhooks_out.send_test_event(endpoint=endpoint)
+    for retries in (0, 3, 10):
+        with pytest.raises(Retry):
+            deliver_webhook.apply(args=[delivery.pk], retries=retries, throw=True)
+    assert countdowns == [60, 480, 3600]
+
+
+def _no_jitter_backoff(*, factor, retries, maximum, full_jitter):
+    from celery.utils.time import get_exponential_backoff_interval
+
+    assert full_jitter is True
+    return get_exponential_backoff_interval(factor=factor, retries=retries, maximum=maximum, full_jitter=False)
 
 
 def test_deliveries_give_up_after_24_hours(world, endpoint, receiver):

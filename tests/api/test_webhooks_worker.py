@@ -1,5 +1,5 @@
 """Webhook delivery with a real Celery worker on Redis (not eager): commit -> broker ->
-worker -> receiver over HTTP, failing twice, retried by Celery's autoretry with backoff."""
+worker -> receiver over HTTP, failing twice, retried by Celery with exponential backoff."""
 
 import json
 import os
