@@ -66,6 +66,14 @@ def latest_rescore_run(*, job: Job) -> RescoreRun | None:
     return RescoreRun.objects.unscoped().filter(job=job).order_by("-created_at", "-pk").first()
 
 
+def _max_points(score, job: Job, component: str) -> float:
+    """10 × the weight used for the score (or, for scores stored without it, the job's)."""
+    weight = (score.weights or {}).get(component)
+    if weight is None:
+        weight = getattr(job.score_weight, component, 0)
+    return round(float(weight) * 10, 2)
+
+
 def score_breakdown(resume: Resume) -> list[dict]:
     """Rows for the breakdown bars: component, points, maximum, percentage, explanation."""
     score = getattr(resume, "score", None)
@@ -75,14 +83,14 @@ def score_breakdown(resume: Resume) -> list[dict]:
     for name in COMPONENTS:
         detail = (score.feedback or {}).get(name, {})
         points = getattr(score, SCORE_FIELDS[name])
-        maximum = detail.get("max_points") or 0
+        maximum = detail.get("max_points") or _max_points(score, resume.job, name)
         rows.append(
             {
                 "name": name,
                 "label": name.replace("_", " ").capitalize(),
                 "points": points,
                 "max_points": maximum,
-                "percent": round(float(points) / maximum * 100) if maximum else 0,
+                "percent": min(100, round(float(points) / maximum * 100)) if maximum else 0,
                 "explanation": detail.get("explanation", ""),
             }
         )

@@ -251,3 +251,12 @@ def test_review_without_htmx_redirects_or_shows_the_page_with_errors(client, org
     assert ok.status_code == 302
     parsed_resume.refresh_from_db()
     assert parsed_resume.is_approved is False
+
+
+def test_breakdown_of_a_score_without_feedback_uses_the_weights(org_world):
+    from screening.selectors import score_breakdown
+
+    score = ResumeScoreFactory(resume=ResumeFactory(application=org_world.app_own), weights={})
+    rows = {row["name"]: row for row in score_breakdown(score.resume)}
+    assert rows["skills"]["max_points"] == float(org_world.job_own.score_weight.skills) * 10
+    assert 0 <= rows["skills"]["percent"] <= 100
