@@ -29,7 +29,7 @@ def visible_job(user: User, job_id: int) -> Job:
 def visible_resume(user: User, resume_id: int) -> Resume:
     return get_visible_or_404(
         Resume.objects.visible_to(user).select_related(
-            "job", "candidate", "score", "application__stage", "approved_by"
+            "job__score_weight", "candidate", "score", "application__stage", "approved_by"
         ),
         pk=resume_id,
     )
