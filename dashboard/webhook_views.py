@@ -70,7 +70,8 @@ def webhook_detail(request, endpoint_id: int):
     endpoint = get_visible_or_404(WebhookEndpoint.objects.visible_to(request.user), pk=endpoint_id)
     initial = {"url": endpoint.url, "events": endpoint.events, "description": endpoint.description}
     form = WebhookEndpointForm(request.POST or None, initial=initial)
-    form.fields["secret"].disabled = True
+    # The secret is shown once, at creation; it is never edited or shown again.
+    del form.fields["secret"]
     status = 200
     if request.method == "POST":
         if form.is_valid():
