@@ -23,6 +23,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 import requests
+import urllib3
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -307,10 +308,12 @@ def attempt_delivery(*, delivery: WebhookDelivery, last_try: bool = False) -> No
         ) as response:
             response_status = response.status_code
             excerpt = response.raw.read(RESPONSE_EXCERPT_CHARS, decode_content=True) or b""
-            response_text = excerpt.decode(response.encoding or "utf-8", errors="replace")
+            response_text = excerpt.decode("utf-8", errors="replace")
     except ValidationError as exc:
         error = "; ".join(exc.messages)
-    except requests.RequestException as exc:
+    except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
+        # Reading the streamed answer raises urllib3's and the socket's own errors; the
+        # status, when it arrived, still decides.
         error = f"{type(exc).__name__}: {exc}"[:500]
     if response_status is not None and 200 <= response_status < 300:
         _record_success(delivery, response_status, response_text)
