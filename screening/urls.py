@@ -8,6 +8,7 @@ urlpatterns = [
     # Resumes (dashboard)
     path("jobs/<int:job_id>/resumes/", resumes.job_resumes, name="job_resumes"),
     path("jobs/<int:job_id>/resumes/upload/", resumes.job_upload, name="upload"),
+    path("jobs/<int:job_id>/resumes/upload/status/", resumes.upload_status, name="upload_status"),
     path("jobs/<int:job_id>/resumes/rescore/", resumes.job_rescore, name="job_rescore"),
     path("jobs/<int:job_id>/resumes/rescore/status/", resumes.rescore_status, name="rescore_status"),
     path("resumes/<int:resume_id>/", resumes.resume_detail, name="resume_detail"),

@@ -47,12 +47,40 @@ def job_upload(request, job_id: int):
     form = ResumeUploadForm(*bound_data(request))
     if request.method == "POST" and form.is_valid():
         results = services.ingest_resume_batch(job=job, files=form.cleaned_data["files"], actor=request.user)
-    context = {"job": job, "form": form, "results": results}
+    context = {"job": job, "form": form, "results": results, **_progress_context(job, results or [])}
     template = "screening/job_upload.html"
     if request.htmx and request.method == "POST":
         template += "#results"
     status = 400 if request.method == "POST" and not form.is_valid() else 200
     return TemplateResponse(request, template, context, status=status)
+
+
+MAX_POLLED_IDS = 200
+
+
+def _progress_context(job, results) -> dict:
+    accepted = [result for result in results if result.resume is not None]
+    return {
+        "accepted": accepted,
+        "refused": [result for result in results if result.resume is None],
+        "all_done": all(result.resume.completed for result in accepted),
+        "resume_ids": ",".join(str(result.resume.pk) for result in accepted),
+    }
+
+
+@member_required
+@require_GET
+def upload_status(request, job_id: int):
+    """The progress rows of one upload batch (polled by the upload page)."""
+    job = selectors.visible_job(request.user, job_id)
+    raw_ids = [part for part in request.GET.get("ids", "").split(",") if part.isdigit() and len(part) < 19]
+    resumes = selectors.upload_statuses(job=job, resume_ids=[int(part) for part in raw_ids[:MAX_POLLED_IDS]])
+    results = [
+        services.UploadResult(file_name=resume.original_name, resume=resume) for resume in resumes.order_by("pk")
+    ]
+    return TemplateResponse(
+        request, "screening/partials/upload_progress.html", {"job": job, **_progress_context(job, results)}
+    )
 
 
 @member_required

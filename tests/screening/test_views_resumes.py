@@ -91,12 +91,14 @@ def test_resumes_tab_query_count_does_not_grow_with_rows(client, org_world, djan
     assert response.status_code == 200
 
 
-def test_upload_view_names_bad_files_and_polls_good_ones(client, org_world, django_capture_on_commit_callbacks):
+def test_upload_view_names_bad_files_and_polls_the_batch(client, org_world, django_capture_on_commit_callbacks):
     client.force_login(org_world.recruiter)
-    url = reverse("screening:upload", args=[org_world.job_own.pk])
+    job = org_world.job_own
+    url = reverse("screening:upload", args=[job.pk])
     assert client.get(url).status_code == 200
     files = [
         resume_upload("01-jose-alvarez-romero-docx-one-column.docx"),
+        resume_upload("02-zoe-whitfield-docx-one-column.docx"),
         SimpleUploadedFile("virus.pdf", b"MZ" + bytes(300)),
     ]
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -104,14 +106,29 @@ def test_upload_view_names_bad_files_and_polls_good_ones(client, org_world, djan
     body = response.content.decode()
     assert response.status_code == 200
     assert "virus.pdf" in body and "not a supported document type" in body
-    resume = Resume.objects.get(job=org_world.job_own)
-    assert f'hx-get="{reverse("screening:resume_status", args=[resume.pk])}"' in body
-    assert 'hx-trigger="every 1s"' in body
+    ids = ",".join(str(pk) for pk in Resume.objects.filter(job=job).order_by("pk").values_list("pk", flat=True))
+    status_url = f"{reverse('screening:upload_status', args=[job.pk])}?ids={ids}"
+    assert body.count('hx-trigger="every 1s"') == 1  # one poll for the whole batch
+    assert f'hx-get="{status_url}"' in body
     for callback in callbacks:
         callback()
-    row = client.get(reverse("screening:resume_status", args=[resume.pk]))
+    progress = client.get(status_url).content.decode()
+    assert progress.count("Parsed and scored") == 2
+    assert "hx-trigger" not in progress
+    row = client.get(reverse("screening:resume_status", args=[Resume.objects.filter(job=job).first().pk]))
     assert "Parsed and scored" in row.content.decode()
-    assert "hx-trigger" not in row.content.decode()
+
+
+def test_batch_status_only_shows_the_jobs_own_resumes(client, org_world, django_assert_max_num_queries):
+    other = ResumeFactory(application=org_world.app_shared)
+    mine = ResumeFactory(application=org_world.app_own)
+    client.force_login(org_world.recruiter)
+    url = reverse("screening:upload_status", args=[org_world.job_own.pk])
+    with django_assert_max_num_queries(6):
+        body = client.get(f"{url}?ids={mine.pk},{other.pk},junk,{'9' * 30}").content.decode()
+    assert f"upload-{mine.pk}" in body and f"upload-{other.pk}" not in body
+    client.force_login(org_world.manager)
+    assert client.get(f"{url}?ids={mine.pk}").status_code == 404
 
 
 @pytest.mark.parametrize(("role", "status"), [("manager", 403), ("admin", 200)])
