@@ -35,6 +35,7 @@ MONTHS_FOR_FULL_EXPERIENCE_WITHOUT_REQUIREMENT = 36
 OVER_MAXIMUM_PENALTY_PER_YEAR = Decimal("0.1")
 OVER_MAXIMUM_FLOOR = Decimal("0.5")
 PROJECTS_FOR_FULL = 3
+MAX_ROLES_IN_FEEDBACK = 15
 CERTIFICATIONS_FOR_FULL = 2
 EDUCATION_FRACTIONS = {
     "doctorate": Decimal(1),
@@ -254,9 +255,15 @@ def allocate_points(exact: Mapping[str, Decimal]) -> dict[str, Decimal]:
 
 
 def score_resume(parsed: Mapping, relevant_experience_in_months: int, criteria: JobCriteria) -> ScoreBreakdown:
+    experience_fraction, experience_detail = score_experience(relevant_experience_in_months, criteria)
+    experience_detail["roles_counted"] = [
+        {key: role.get(key) for key in ("title", "company", "start", "end")}
+        for role in (parsed.get("experience") or [])[:MAX_ROLES_IN_FEEDBACK]
+        if isinstance(role, dict)
+    ]
     fractions_and_details = {
         "skills": score_skills(parsed.get("skills") or [], criteria),
-        "work_experience": score_experience(relevant_experience_in_months, criteria),
+        "work_experience": (experience_fraction, experience_detail),
         "projects": score_projects(parsed.get("projects") or [], criteria),
         "education": score_education(parsed.get("education") or [], criteria),
         "certifications": score_certifications(parsed.get("certifications") or [], criteria),

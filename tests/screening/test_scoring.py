@@ -101,6 +101,7 @@ def test_feedback_explains_each_component():
     assert feedback["skills"]["missing"] == ["Kubernetes"]
     assert feedback["work_experience"]["months_found"] == 24
     assert feedback["work_experience"]["status"] == "below"
+    assert feedback["work_experience"]["roles_counted"] == []
     assert feedback["projects"]["count"] == 1
     assert feedback["education"]["highest"] == "master"
     assert feedback["certifications"]["count"] == 1
@@ -142,3 +143,12 @@ def test_invalid_weights_are_refused(values):
 
 def test_default_weights_sum_to_one():
     assert sum(getattr(DEFAULT_WEIGHTS, n) for n in COMPONENTS) == 1
+
+
+def test_feedback_lists_the_roles_that_were_counted():
+    resume = parsed(["Python"])
+    resume["experience"] = [{"title": "Developer", "company": "Acme", "start": "2020-01", "end": None, "months": 5}]
+    feedback = score_resume(resume, 5, JobCriteria()).feedback
+    assert feedback["work_experience"]["roles_counted"] == [
+        {"title": "Developer", "company": "Acme", "start": "2020-01", "end": None}
+    ]
