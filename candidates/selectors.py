@@ -135,14 +135,15 @@ def candidate_profile(*, user: User, candidate: Candidate) -> dict[str, Any]:
     applications = attach_sync_status(
         list(
             with_card_data(Application.objects.visible_to(user).filter(candidate=candidate))
-            .select_related("job")
+            .select_related("job__pipeline")
             .prefetch_related(
+                Prefetch("job__pipeline__stages", queryset=Stage.objects.order_by("order")),
                 Prefetch(
                     "stage_changes",
                     queryset=StageChange.objects.select_related("from_stage", "to_stage", "actor").order_by(
                         "-at", "-pk"
                     ),
-                )
+                ),
             )
             .order_by("-applied_at")
         )

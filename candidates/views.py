@@ -15,6 +15,7 @@ from candidates.models import Application, Candidate
 from candidates.tables import CandidateTable
 from dashboard import access
 from dashboard.access import get_visible_or_404, member_required, staff_roles_required
+from dashboard.models import User
 from dashboard.views import error_messages, form_errors_text, render_page, safe_next
 from jobs.models import Job, Stage
 
@@ -36,6 +37,8 @@ def candidate_detail(request, candidate_id: int):
     context = {
         "candidate": candidate,
         "note_form": NoteForm(),
+        # By the role table, admins and recruiters may move candidates in every job they can see.
+        "can_move": request.user.role in (User.Role.ADMIN, User.Role.RECRUITER),
         **selectors.candidate_profile(user=request.user, candidate=candidate),
     }
     return render_page(request, "candidates/detail.html", context, partials={"notes": "notes"})

@@ -83,6 +83,20 @@ class TestCandidateDetail:
         assert "General note" in body and "Private-job note" not in body
         assert "Strong profile" in body
 
+    def test_recruiters_move_from_the_candidate_page(self, client, org_world):
+        app = org_world.app_shared
+        offer = app.job.pipeline.stages.get(name="Offer")
+        url = reverse("candidates:detail", args=[app.candidate_id])
+        client.force_login(org_world.manager)
+        assert "Move to…" not in client.get(url).content.decode()
+        client.force_login(org_world.recruiter)
+        body = client.get(url).content.decode()
+        assert "Move to…" in body and f'<option value="{offer.pk}"' in body
+        response = client.post(reverse("candidates:move", args=[app.pk]), {"stage": offer.pk, "next": url})
+        assert response["Location"] == url
+        app.refresh_from_db()
+        assert app.stage == offer
+
     @pytest.mark.parametrize("rows", [5, 200])
     def test_query_count(self, client, org_world, rows, django_assert_max_num_queries):
         candidate = org_world.app_own.candidate
