@@ -236,3 +236,31 @@ def test_sweep_and_pull_tasks_run(linked, outbox):
     assert pull_remote_changes.apply().get() == 1
     application.refresh_from_db()
     assert application.stage.name == "Assessment"
+
+
+def test_chaos_every_remote_stage_equals_the_local_one(linked, outbox):
+    """Random moves under 20 % 5xx, a 429 storm, hung requests and a downtime window."""
+    import random
+
+    from integrations.models import StageMapping
+
+    rng = random.Random(5)
+    names = ["Resume Screening", "Assessment", "Personality Screening", "Interview", "Offer"]
+    applications = [linked.apply(email=f"x{n}@example.test", name=f"Chaos {n}") for n in range(6)]
+    linked.running.app.configure(fail_rate=0.2, timeout_rate=0.05, hang_seconds=1.2)
+    for round_number in range(4):
+        for application in applications:
+            linked.move(application, rng.choice(names))
+        if round_number == 1:
+            linked.running.app.configure(storm_seconds=1)
+        if round_number == 2:
+            linked.running.app.configure(down_seconds=0.5)
+        outbox.drain(timeout=120, max_sleep=1.5)
+    mapping = {m.stage_id: m.remote_stage_id for m in StageMapping.objects.unscoped().filter(job_link=linked.links[0])}
+    for application in applications:
+        application.refresh_from_db()
+        remote = linked.remote(application)
+        assert remote["stage_id"] == mapping[application.stage_id]
+        sent = [e for e in events(application) if e.kind == "stage_moved" and e.status == "delivered"]
+        assert len(remote["moves"]) <= len(sent)  # never more moves than delivered events
+    assert not SyncEvent.objects.unscoped().filter(status__in=["pending", "delivering", "failed"]).exists()
