@@ -569,10 +569,16 @@ def extract_experience(lines: list[Line], today: date) -> tuple[list[dict], list
             context.insert(0, previous.text)
         context_segments = [s for text in context for s in _role_segments(text)]
         title, company = _role_from(context_segments + segments)
-        if not company and index + 1 < len(pool):
-            following = pool[index + 1]
-            if _is_role_context(following) and not find_date_ranges(following.text):
-                _, company = _role_from([s for s in _role_segments(following.text) if s != title])
+        # Some layouts put the title and/or company on the lines after the dates.
+        for following in pool[index + 1 : index + 3]:
+            if title and company:
+                break
+            if not _is_role_context(following) or find_date_ranges(following.text):
+                break
+            following_segments = [s for s in _role_segments(following.text) if s not in (title, company)]
+            next_title, next_company = _role_from(following_segments)
+            title = title or next_title
+            company = company or (next_company if next_company != title else "")
         last_boundary = index
         ranges.append(date_range)
         roles.append(

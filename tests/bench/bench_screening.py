@@ -110,6 +110,9 @@ ACCURACY_LABELS = {
     "skills_recall": "Skills recall",
     "skills_f1": "Skills F1",
     "experience": "Months of experience within ±3",
+    "role_dates": "Roles: start and end month",
+    "role_titles": "Roles: job title",
+    "role_companies": "Roles: company",
 }
 
 

@@ -11,7 +11,16 @@ from pathlib import Path
 from screening.parsing import parse_resume
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "resumes"
-THRESHOLDS = {"email": 1.0, "phone": 1.0, "name": 0.95, "skills_f1": 0.90, "experience": 0.90}
+THRESHOLDS = {
+    "email": 1.0,
+    "phone": 1.0,
+    "name": 0.95,
+    "skills_f1": 0.90,
+    "experience": 0.90,
+    "role_dates": 0.90,
+    "role_titles": 0.80,
+    "role_companies": 0.80,
+}
 EXPERIENCE_TOLERANCE_MONTHS = 3
 
 
@@ -24,6 +33,7 @@ def measure():
     readable = [case for case in cases if case["status"] == "ok"]
     hits = {"email": 0, "phone": 0, "name": 0, "experience": 0}
     true_positive = false_positive = false_negative = 0
+    roles_total = roles_dated = roles_titled = roles_with_company = 0
     misses: list[str] = []
     statuses_ok = True
     for case in cases:
@@ -45,6 +55,13 @@ def measure():
             hits[key] += ok
             if not ok:
                 misses.append(f"{case['file']}: {key}")
+        roles_total += len(case["experience"])
+        parsed_roles = {role["start"]: role for role in fields["experience"]}
+        for role in case["experience"]:
+            match = parsed_roles.get(role["start"])
+            roles_dated += match is not None and match["end"] == role["end"]
+            roles_titled += match is not None and match["title"] == role["title"]
+            roles_with_company += match is not None and match["company"] == role["company"]
         found, expected = set(fields["skills"]), set(case["skills"])
         true_positive += len(found & expected)
         false_positive += len(found - expected)
@@ -58,6 +75,9 @@ def measure():
         skills_precision=precision,
         skills_recall=recall,
         skills_f1=2 * precision * recall / ((precision + recall) or 1),
+        role_dates=roles_dated / (roles_total or 1),
+        role_titles=roles_titled / (roles_total or 1),
+        role_companies=roles_with_company / (roles_total or 1),
         files=len(cases),
         statuses_ok=statuses_ok,
     )

@@ -2,6 +2,7 @@
 
 Thresholds (also in docs/PERFORMANCE.md): email and phone 100 %, name ≥ 95 %,
 skills F1 ≥ 0.90 (micro-averaged), months of experience within ±3 on ≥ 90 % of resumes,
+each role's dates ≥ 90 %, titles and companies ≥ 80 % of roles,
 and every unreadable file (scanned, encrypted) gets its expected status.
 Regenerate the data with `.venv/bin/python tests/data/make_resumes.py`.
 """
