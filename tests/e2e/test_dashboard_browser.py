@@ -169,6 +169,7 @@ def test_moves_work_with_javascript_off(make_page, live_server, world):
     expect(page.locator(f"#cards-stage-{offer.pk} #card-{app.pk}")).to_be_visible()
     expect(page.locator("#messages")).to_contain_text("moved to Offer")
     page.click("nav.tabs >> text=Candidates")
+    expect(page).to_have_url(re.compile(r"/candidates/$"))
     expect(page.locator("#results tbody tr")).to_have_count(1)
     page.screenshot_to("no-js-candidates-tab")
 
@@ -294,3 +295,27 @@ def test_dropping_on_rejected_asks_for_a_reason_first(page, live_server, world):
     page.locator(f"#card-{app.pk} .move-form button").click()
     expect(page.locator(f"#cards-stage-{rejected.pk} #card-{app.pk}")).to_be_visible()
     assert Application.objects.get(pk=app.pk).rejection_reason == "Position filled internally"
+
+
+def test_tabs_are_addressable_and_back_forward_work(page, live_server, world):
+    job = world.job_own
+    log_in(page, live_server, world.recruiter.email)
+    board = f"{live_server.url}{reverse('jobs:board', args=[job.pk])}"
+    page.goto(board)
+    page.click("nav.tabs >> text=History")
+    expect(page).to_have_url(f"{live_server.url}{reverse('jobs:history', args=[job.pk])}")
+    expect(page.locator("nav.tabs a[aria-current=page]")).to_have_text("History")
+    page.click("nav.tabs >> text=Candidates")
+    expect(page.locator("nav.tabs a[aria-current=page]")).to_have_text("Candidates")
+    expect(page).to_have_url(re.compile(r"/candidates/$"))
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/history/$"))
+    expect(page.locator("nav.tabs a[aria-current=page]")).to_have_text("History")
+    page.go_back()
+    expect(page).to_have_url(board)
+    expect(page.locator(f"#card-{world.app_own.pk}")).to_be_visible()
+    page.go_forward()
+    expect(page.locator("nav.tabs a[aria-current=page]")).to_have_text("History")
+    page.reload()
+    expect(page.locator("nav.tabs a[aria-current=page]")).to_have_text("History")
+    page.screenshot_to("history-after-reload")
