@@ -27,9 +27,16 @@ run: seed
 	@echo "Hireboard is starting on http://127.0.0.1:8000/ (Ctrl+C stops everything)."
 	DJANGO_DEBUG=1 $(BIN)/honcho -f Procfile.dev start
 
+# Tests that start real Celery workers (marked `services`) run one file per process:
+# a worker leaves Celery state behind in the process that ran it.
 test: venv
-	$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
-	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: that is a failure here."; exit 1; fi; exit $$rc
+	@set -e; \
+	$(BIN)/python -m pytest -m "not services" $(PYTEST_ARGS) || { rc=$$?; \
+	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests: that is a failure here."; fi; exit $$rc; }; \
+	for file in $$(grep -rl "mark.services" tests --include='test_*.py' | sort); do \
+	  echo "== $$file (in its own process)"; \
+	  $(BIN)/python -m pytest $$file $(PYTEST_ARGS); \
+	done
 
 lint: venv
 	$(BIN)/ruff check .

@@ -58,6 +58,7 @@ def celery_worker_on_redis(settings):
         broker_transport_options={"visibility_timeout": 60},
         task_default_queue=queue_name,
     )
+    _fresh_pools(app)  # publish to this broker, not through pools built for an earlier one
     with app.connection_for_write() as connection:
         connection.ensure_connection(max_retries=1)
     try:
@@ -79,6 +80,14 @@ def celery_worker_on_redis(settings):
         # A closed pool stays closed: let the next publisher build fresh pools.
         app._pool = None
         app.amqp._producer_pool = None
+
+
+def _fresh_pools(app) -> None:
+    """Celery caches its connection pool, queues, routes and producer pool per app; after
+    the broker URL or the default queue changes (or a pool was closed), rebuild them."""
+    app._pool = None
+    # The AMQP helper caches the default queue, routes and producer pool: start it afresh.
+    app.__dict__.pop("amqp", None)
 
 
 def _retrying(read):

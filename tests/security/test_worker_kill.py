@@ -17,6 +17,7 @@ from django.db import connection
 
 from screening.models import Resume, ResumeScore
 from tests.factories import ApplicationFactory
+from tests.integrations.test_celery_redis import _fresh_pools
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("HB_TEST_KILL_REDIS_URL", "redis://127.0.0.1:6379/14")
@@ -111,5 +112,4 @@ def test_parse_survives_a_worker_killed_mid_task(settings, tmp_path):
             _stop(survivor)
         app.conf.update(saved)
         app.pool.force_close_all()
-        app._pool = None
-        app.amqp._producer_pool = None
+        _fresh_pools(app)
