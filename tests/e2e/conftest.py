@@ -39,8 +39,9 @@ def browser():
         if os.environ.get("HIREBOARD_REQUIRE_BROWSER") == "1":
             pytest.fail(f"HIREBOARD_REQUIRE_BROWSER=1 but {CHROMIUM} is missing")
         pytest.skip(f"{CHROMIUM} is not installed")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=10_000)  # generous on a loaded CI machine
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
