@@ -70,7 +70,7 @@ SYSTEM_SOURCES = (StageChange.Source.ATS, StageChange.Source.WEBHOOK)
 def _connection_lock(connection_id: int) -> Iterator[None]:
     """Cross-process mutex for Zoho's token refresh: the connection row lock."""
     with transaction.atomic():
-        AtsConnection.objects.unscoped().select_for_update().filter(pk=connection_id).exists()
+        AtsConnection.objects.unscoped().select_for_update().filter(pk=connection_id).values_list("pk").first()
         yield
 
 
@@ -686,6 +686,7 @@ def sweep_stale_events(*, stale_after: timedelta = STALE_PENDING_AFTER, lease: t
         SyncEvent.objects.unscoped()
         .filter(status=SyncEvent.Status.PENDING, created_at__lt=now - stale_after)
         .exclude(next_attempt_at__gt=now)
+        .order_by()
         .values_list("application_id", flat=True)
         .distinct()
     )
