@@ -170,5 +170,7 @@ def stage_column(request, job_id: int, stage_id: int):
         "shown_to": next_offset,
         "previous_offset": max(offset - selectors.BOARD_PAGE_SIZE, 0) if offset else None,
         "can_move": access.can_move_stage(request.user, job),
+        # Without HTMX this is a page of its own: no board around the cards to drag or bulk-select in.
+        "standalone_page": not request.htmx,
     }
     return render_page(request, "candidates/stage_column.html", context, partials={"more": "more"})

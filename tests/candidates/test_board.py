@@ -334,3 +334,17 @@ def test_cards_and_candidate_page_show_the_ats_sync_state(client, org_world):
     assert home.context["summary"]["sync_problems_count"] == 1
     sync_event(failed, "delivered", 2)
     assert client.get(reverse("home")).context["summary"]["sync_problems_count"] == 0
+
+
+@pytest.mark.django_db
+def test_the_column_page_without_js_moves_with_plain_forms_back_to_itself(client, org_world):
+    job = org_world.job_own
+    ApplicationFactory.create_batch(3, job=job)
+    applied = job.pipeline.first_stage()
+    url = reverse("candidates:stage_column", args=[job.pk, applied.pk])
+    client.force_login(org_world.recruiter)
+    body = client.get(url, {"offset": 1}).content.decode()
+    assert 'form="bulk-move"' not in body and "hx-post" not in body and 'draggable="true"' not in body
+    assert f'name="next" value="{url}?offset=1"' in body
+    more = client.get(url, {"offset": 1}, headers=HTMX).content.decode()
+    assert 'form="bulk-move"' in more and "hx-post" in more
