@@ -197,6 +197,7 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     "anonymise-inactive-candidates": {"task": "candidates.anonymise_inactive", "schedule": 24 * 3600},
+    "screening-sweep-unparsed-resumes": {"task": "screening.sweep_unparsed_resumes", "schedule": 60},
     "ats-sweep-stale-sync-events": {"task": "integrations.tasks.sweep_sync_events", "schedule": 30},
     "ats-pull-remote-changes": {"task": "integrations.tasks.pull_remote_changes", "schedule": 120},
 }

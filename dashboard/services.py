@@ -81,8 +81,9 @@ def invite_member(*, actor: User, email: str, role: str, name: str = "") -> User
         f"Open this link to choose your name and password (it works once, for "
         f"{settings.PASSWORD_RESET_TIMEOUT // 86400} days):\n{link}\n"
     )
+    # robust: a mail server hiccup is logged; the invitation exists and can be resent.
     transaction.on_commit(
-        lambda: send_mail(f"You're invited to {actor.org.name} on Hireboard", body, None, [user.email])
+        lambda: send_mail(f"You're invited to {actor.org.name} on Hireboard", body, None, [user.email]), robust=True
     )
     return user
 

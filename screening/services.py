@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 
+from config.tasks import enqueue_on_commit
 from candidates.models import Application, Candidate, StageChange
 from candidates.services import apply_to_job, find_or_create_candidate
 from dashboard import access
@@ -120,7 +121,7 @@ def ingest_resume(
     transaction.on_commit(lambda: storage.save(stored_name, ContentFile(data)), robust=True)
     from screening.tasks import parse_resume_task
 
-    transaction.on_commit(lambda: parse_resume_task.delay(resume.pk))
+    enqueue_on_commit(parse_resume_task, resume.pk)
     return resume
 
 
@@ -175,7 +176,7 @@ def process_resume(*, resume_id: int, today: date | None = None) -> Resume | Non
     try:
         with resume.file.open("rb") as handle:
             data = handle.read()
-    except OSError:
+    except (OSError, ValueError):  # ValueError: the row has no file name at all
         _set_status(resume, Resume.Status.FAILED, "The stored file is missing.", completed=True)
         return resume
     today = today or timezone.localdate()
@@ -299,7 +300,7 @@ def request_rescore(*, job: Job, actor: User | None = None, reason: str = "") ->
     run = RescoreRun.objects.create(org_id=job.org_id, job=job, total=total, reason=reason[:200], requested_by=actor)
     from screening.tasks import rescore_job_task
 
-    transaction.on_commit(lambda: rescore_job_task.delay(run.pk))
+    enqueue_on_commit(rescore_job_task, run.pk)
     return run
 
 
@@ -396,7 +397,7 @@ def submit_application(
         resume.save(update_fields=["parsed"])
     from screening.tasks import send_application_confirmation_task
 
-    transaction.on_commit(lambda: send_application_confirmation_task.delay(application.pk))
+    enqueue_on_commit(send_application_confirmation_task, application.pk)
     return resume
 
 
@@ -617,7 +618,7 @@ def send_screening_invitation(*, screening_id: int) -> None:
 def _queue_invitation(screening: PersonalityScreening) -> None:
     from screening.tasks import send_screening_invitation_task
 
-    transaction.on_commit(lambda: send_screening_invitation_task.delay(screening.pk))
+    enqueue_on_commit(send_screening_invitation_task, screening.pk)
 
 
 @transaction.atomic
@@ -755,3 +756,20 @@ def save_screening_answers(
     if completed:
         screening_completed.send(sender=PersonalityScreening, screening=locked)
     return locked
+
+
+# Longer than a parse can take (the task's hard time limit), so a resume still running is
+# never handed to a second worker.
+STALE_PARSE_AFTER = timedelta(minutes=3)
+
+
+def resumes_awaiting_parse(*, older_than: timedelta = STALE_PARSE_AFTER) -> list[int]:
+    """Resumes whose parse was never picked up (the broker was down at upload) or whose
+    worker died mid-parse; the sweep enqueues them again (the task is idempotent)."""
+    cutoff = timezone.now() - older_than
+    return list(
+        Resume.objects.unscoped()
+        .filter(status__in=[Resume.Status.PENDING, Resume.Status.PROCESSING], updated_at__lt=cutoff)
+        .order_by("updated_at")
+        .values_list("pk", flat=True)[:500]
+    )

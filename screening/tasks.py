@@ -59,3 +59,14 @@ def send_screening_invitation_task(screening_id: int) -> None:
     from screening.services import send_screening_invitation
 
     send_screening_invitation(screening_id=screening_id)
+
+
+@shared_task(name="screening.sweep_unparsed_resumes", ignore_result=True)
+def sweep_unparsed_resumes() -> int:
+    from config.tasks import enqueue_now
+    from screening.services import resumes_awaiting_parse
+
+    resume_ids = resumes_awaiting_parse()
+    for resume_id in resume_ids:
+        enqueue_now(parse_resume_task, resume_id)
+    return len(resume_ids)
