@@ -26,9 +26,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from config.tasks import enqueue_on_commit
 from candidates.models import Application, Candidate, StageChange
 from candidates.services import apply_to_job, find_or_create_candidate
+from config.tasks import enqueue_on_commit
 from dashboard import access
 from dashboard.events import resume_scored, screening_completed, test_log_created
 from dashboard.models import Organization, User
