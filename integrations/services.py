@@ -350,6 +350,15 @@ def update_stage_mappings(
     return changed
 
 
+@transaction.atomic
+def forget_remote_records(*, connection: AtsConnection) -> int:
+    """Drop the links to remote candidates/applications (the remote side was reset, as a
+    fresh sandbox is): the next event for each application creates it remotely again."""
+    applications, _ = ApplicationLink.objects.unscoped().filter(connection=connection).delete()
+    candidates, _ = CandidateLink.objects.unscoped().filter(connection=connection).delete()
+    return applications + candidates
+
+
 # --------------------------------------------------------------------------- outbox: record
 
 

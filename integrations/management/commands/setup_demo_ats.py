@@ -43,6 +43,11 @@ class Command(BaseCommand):
         base_url = f"http://{options['host']}:{options['port']}/spi/v3"
         self._wait_for(base_url, options["wait"])
         connection = self._connect(base_url, options["jobs"])
+        if server is not None:
+            # A sandbox started here is empty: remote ids from an earlier run point nowhere.
+            forgotten = services.forget_remote_records(connection=connection)
+            if forgotten:
+                self.stdout.write(f"  forgot {forgotten} remote record(s) of the previous sandbox run")
         webhook_secret = connection.webhook_secret
         webhook_url = settings.SITE_URL + reverse(
             "integrations:webhook", args=[connection.provider, connection.webhook_token]
