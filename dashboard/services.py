@@ -11,6 +11,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
 
 from dashboard import access
+from dashboard.audit import services as audit
 from dashboard.models import Organization, User
 from jobs.services import ensure_default_pipeline
 
@@ -85,6 +86,7 @@ def invite_member(*, actor: User, email: str, role: str, name: str = "") -> User
     transaction.on_commit(
         lambda: send_mail(f"You're invited to {actor.org.name} on Hireboard", body, None, [user.email]), robust=True
     )
+    audit.record(action=audit.Action.MEMBER_INVITED, actor=actor, target=user, details={"role": role})
     return user
 
 
@@ -98,6 +100,7 @@ def accept_invitation(*, user: User, name: str, password: str) -> User:
     user.set_password(password)
     user.is_active = True
     user.save(update_fields=["name", "password", "is_active"])
+    audit.record(action=audit.Action.MEMBER_JOINED, actor=user, target=user)
     return user
 
 
@@ -116,8 +119,13 @@ def change_member_role(*, actor: User, member: User, role: str) -> User:
         raise ValidationError({"role": "Choose a valid role."})
     if member.role == User.Role.ADMIN and role != User.Role.ADMIN and not _other_active_admins(member):
         raise ValidationError("The organisation needs at least one active admin.")
+    previous_role = member.role
     member.role = role
     member.save(update_fields=["role"])
+    if previous_role != role:
+        audit.record(
+            action=audit.Action.ROLE_CHANGED, actor=actor, target=member, details={"from": previous_role, "to": role}
+        )
     return member
 
 
@@ -139,4 +147,9 @@ def set_member_active(*, actor: User, member: User, active: bool) -> User:
         member.set_unusable_password()  # a fresh unusable hash voids the invitation link
         fields.append("password")
     member.save(update_fields=fields)
+    audit.record(
+        action=audit.Action.MEMBER_REACTIVATED if active else audit.Action.MEMBER_DEACTIVATED,
+        actor=actor,
+        target=member,
+    )
     return member

@@ -58,3 +58,17 @@ def test_login_lockout_after_repeated_failures(client, org_world):
     locked = client.post(reverse("login"), {"username": "manager@acme.test", "password": TEST_PASSWORD})
     assert locked.status_code == 429
     assert "Too many failed logins" in locked.content.decode()
+
+
+@pytest.mark.django_db
+def test_member_changes_are_audited(org_world):
+    from dashboard.services import change_member_role, invite_member, set_member_active
+
+    change_member_role(actor=org_world.admin, member=org_world.manager, role="recruiter")
+    set_member_active(actor=org_world.admin, member=org_world.other_recruiter, active=False)
+    invite_member(actor=org_world.admin, email="new.hire@acme.test", role="hiring_manager")
+    events = {e.action: e for e in AuditEvent.objects.filter(org=org_world.org_a)}
+    assert events["role_changed"].details == {"from": "hiring_manager", "to": "recruiter"}
+    assert events["member_deactivated"].target_repr
+    assert events["member_invited"].details == {"role": "hiring_manager"}
+    assert all(e.actor_id == org_world.admin.pk for e in events.values())
