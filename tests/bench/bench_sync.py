@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "PERFORMANCE.md"
 START, END = "<!-- bench:sync:start -->", "<!-- bench:sync:end -->"
-REDIS_URL = os.environ.get("HB_BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
+REDIS_URL = os.environ.get("HB_BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 
 
 def parse_args() -> argparse.Namespace:
