@@ -15,9 +15,9 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
-SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="insecure-dev-key-change-me" if DEBUG else "")
-if not SECRET_KEY:
-    SECRET_KEY = "insecure-embedded-default-key-set-DJANGO_SECRET_KEY-in-production"
+# One default for every process of the embedded setup (web, worker, sandbox), whatever
+# DJANGO_DEBUG says; production sets its own (check --deploy insists on a strong one).
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="insecure-embedded-default-key-set-DJANGO_SECRET_KEY-in-production")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")

@@ -245,7 +245,7 @@ def test_credentials_rotate_to_a_new_key(settings, linked):
     new_key = Fernet.generate_key().decode()
     settings.FIELD_ENCRYPTION_KEYS = [new_key, old_key]
     assert connection.credentials["token"] == "t0ken"  # old key still decrypts
-    call_command("rotate_ats_credentials")
+    call_command("rotate_encryption_keys")
     settings.FIELD_ENCRYPTION_KEYS = [new_key]
     connection.refresh_from_db()
     assert connection.credentials["token"] == "t0ken" and connection.webhook_secret == "hook"
