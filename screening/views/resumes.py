@@ -26,7 +26,8 @@ def _htmx_partial(request, template: str, partial: str) -> str:
 def job_resumes(request, job_id: int):
     job = selectors.visible_job(request.user, job_id)
     order = request.GET.get("order") if request.GET.get("order") in selectors.RESUME_ORDERINGS else "score"
-    page = Paginator(selectors.ranked_resumes(job=job, order=order), PAGE_SIZE).get_page(request.GET.get("page"))
+    ranked = selectors.RankThenLoad(selectors.ranked_resumes(job=job, order=order))
+    page = Paginator(ranked, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "job": job,
         "page": page,
