@@ -14,7 +14,7 @@ from integrations.selectors import sync_status_for_applications
 from jobs.models import Job, Stage
 from screening.models import PersonalityScreening, Resume, ResumeScore, TestLog
 
-BOARD_PAGE_SIZE = 20
+BOARD_PAGE_SIZE = 10
 CARD_ORDER = (F("stage_entered_at").desc(), F("pk").desc())
 
 

@@ -1,0 +1,18 @@
+from django import template
+from django.utils.html import format_html, format_html_join
+
+register = template.Library()
+
+
+@register.simple_tag
+def stage_options(stages, selected_stage_id):
+    """The <option>s of a "Move to…" menu. Built in Python: the board renders one menu per
+    card, and a template loop per card was most of the board's render time."""
+    return format_html_join(
+        "",
+        '<option value="{}" data-kind="{}"{}>{}</option>',
+        (
+            (stage.pk, stage.kind, format_html(" selected") if stage.pk == selected_stage_id else "", stage.name)
+            for stage in stages
+        ),
+    )
