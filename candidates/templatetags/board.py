@@ -1,5 +1,6 @@
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -12,7 +13,7 @@ def stage_options(stages, selected_stage_id):
         "",
         '<option value="{}" data-kind="{}"{}>{}</option>',
         (
-            (stage.pk, stage.kind, format_html(" selected") if stage.pk == selected_stage_id else "", stage.name)
+            (stage.pk, stage.kind, mark_safe(" selected") if stage.pk == selected_stage_id else "", stage.name)
             for stage in stages
         ),
     )
