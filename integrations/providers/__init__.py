@@ -30,6 +30,12 @@ CREDENTIAL_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
+def supports_erasure(slug: str) -> bool:
+    """Answered from the adapter class: deciding needs no credentials and no request."""
+    cls = PROVIDER_CLASSES.get(slug)
+    return bool(cls and cls.supports_erasure)
+
+
 def build_provider(slug: str, credentials: dict[str, Any], **options: Any) -> ATSProvider:
     """An adapter from stored credentials; ``options`` (timeout, page_size, and for Zoho the
     token lock / reload / save callbacks) come from the caller."""
@@ -50,4 +56,4 @@ def build_provider(slug: str, credentials: dict[str, Any], **options: Any) -> AT
     return cls(**creds, **options)
 
 
-__all__ = ["CREDENTIAL_FIELDS", "PROVIDER_CLASSES", "ATSProvider", "build_provider"]
+__all__ = ["CREDENTIAL_FIELDS", "PROVIDER_CLASSES", "ATSProvider", "build_provider", "supports_erasure"]

@@ -281,6 +281,10 @@ class ATSProvider(abc.ABC):
     display_name: str = ""
     #: whether the provider sends signed webhooks for remote stage changes
     supports_webhooks: bool = True
+    #: whether the public API can erase (delete or anonymise) a candidate; the adapters
+    #: that say True define ``erase_candidate(*, candidate_ref: str) -> None``, which
+    #: raises ``NotFoundError`` when the ATS no longer has that candidate
+    supports_erasure: bool = False
 
     @abc.abstractmethod
     def test_connection(self) -> str:

@@ -45,9 +45,45 @@ def error_message(response: requests.Response) -> str:
     return default_error_message(response)
 
 
+# Every field of ``PUT /v1/candidates/{id}/anonymize`` that holds something about the
+# person; the anonymous pipeline history (stages, dates, offers' existence) stays, as ours does.
+ANONYMIZE_FIELDS = (
+    "full_name",
+    "current_company",
+    "current_title",
+    "headline",
+    "tags",
+    "phone_numbers",
+    "emails",
+    "email_addresses",
+    "social_media_links",
+    "websites",
+    "addresses",
+    "location",
+    "custom_candidate_fields",
+    "attachments",
+    "candidate_photo",
+    "application_questions",
+    "referral_questions",
+    "notes",
+    "rejection_notes",
+    "custom_rejection_question_fields",
+    "scorecards_and_interviews",
+    "activity_items",
+    "innotes",
+    "inmails",
+    "education",
+    "employment",
+    "custom_application_fields",
+    "follow_up_reminders",
+)
+
+
 class GreenhouseProvider(ATSProvider):
     slug = "greenhouse"
     display_name = "Greenhouse"
+    # Harvest's anonymize endpoint (Enterprise accounts; others get Greenhouse's own error).
+    supports_erasure = True
 
     def __init__(
         self,
@@ -209,6 +245,14 @@ class GreenhouseProvider(ATSProvider):
     def add_note(self, *, application: ApplicationRef, body: str) -> None:
         payload = {"user_id": int(self.on_behalf_of), "body": body, "visibility": "admin_only"}
         self._write("POST", f"/candidates/{application.candidate_id}/activity_feed/notes", payload)
+
+    def erase_candidate(self, *, candidate_ref: str) -> None:
+        self.http.json(
+            "PUT",
+            f"/candidates/{candidate_ref}/anonymize",
+            params={"fields": ",".join(ANONYMIZE_FIELDS)},
+            headers={"On-Behalf-Of": self.on_behalf_of},
+        )
 
 
 def sign_webhook(secret: str, body: bytes) -> str:

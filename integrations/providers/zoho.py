@@ -27,6 +27,7 @@ from .base import (
     AuthenticationError,
     CandidateData,
     HttpClient,
+    NotFoundError,
     PermanentError,
     RemoteApplicationState,
     RemoteCandidate,
@@ -144,6 +145,8 @@ def local_refresh_lock(key: str) -> AbstractContextManager[Any]:
 class ZohoRecruitProvider(ATSProvider):
     slug = "zoho"
     display_name = "Zoho Recruit"
+    # ``DELETE /recruit/v2/Candidates?ids=`` (the record goes to Zoho's recycle bin).
+    supports_erasure = True
 
     def __init__(
         self,
@@ -402,6 +405,17 @@ class ZohoRecruitProvider(ATSProvider):
         # UNCONFIRMED for Recruit: the Notes module as in Zoho's other v2 APIs.
         note = {"Note_Title": "Hireboard", "Note_Content": body, "Parent_Id": candidate_id, "se_module": "Candidates"}
         self._record_result(self._json("POST", "/Notes", json={"data": [note]}))
+
+    def erase_candidate(self, *, candidate_ref: str) -> None:
+        body = self._json("DELETE", "/Candidates", params={"ids": candidate_ref})
+        records = body.get("data") if isinstance(body, dict) else None
+        record = records[0] if records else {}
+        # UNCONFIRMED: an id Zoho does not (or no longer) know comes back as a per-record
+        # INVALID_DATA naming that id, as in the other record APIs.
+        if record.get("code") == "INVALID_DATA" and str((record.get("details") or {}).get("id", "")) == candidate_ref:
+            message = f"{record.get('code')}: {record.get('message')}"
+            raise NotFoundError(f"Zoho Recruit: {message}", provider_message=message)
+        self._record_result(body)
 
 
 def verify_webhook(shared_token: str, params: Mapping[str, str]) -> bool:

@@ -18,6 +18,61 @@ from integrations.providers.greenhouse import sign_webhook
 from .core import Application, HttpError, Request, Response, SandboxApp
 
 PREFIX = "/v1"
+# The field names ``PUT /v1/candidates/{id}/anonymize?fields=`` accepts (Harvest v1 docs).
+ANONYMIZABLE_FIELDS = frozenset(
+    [
+        "full_name",
+        "current_company",
+        "current_title",
+        "tags",
+        "phone_numbers",
+        "emails",
+        "social_media_links",
+        "websites",
+        "addresses",
+        "location",
+        "custom_candidate_fields",
+        "source",
+        "recruiter",
+        "coordinator",
+        "attachments",
+        "application_questions",
+        "referral_questions",
+        "notes",
+        "rejection_notes",
+        "email_addresses",
+        "activity_items",
+        "innotes",
+        "inmails",
+        "rejection_reason",
+        "scorecards_and_interviews",
+        "offers",
+        "credited_to",
+        "headline",
+        "all_offer_versions",
+        "follow_up_reminders",
+        "candidate_photo",
+        "custom_application_fields",
+        "education",
+        "employment",
+        "candidate_stage_data",
+        "prospect_owner",
+        "custom_rejection_question_fields",
+        "touchpoints",
+        "prospect_pool_and_stage",
+        "prospect_jobs",
+        "prospect_offices",
+        "prospect_offices_and_departments",
+        "third_party_integrations",
+    ]
+)
+# anonymize field -> the stored list it empties
+_LIST_FIELDS = {
+    "phone_numbers": "phone_numbers",
+    "addresses": "addresses",
+    "websites": "website_addresses",
+    "attachments": "attachments",
+}
 
 
 def _iso(timestamp: float | None) -> str | None:
@@ -40,6 +95,7 @@ class GreenhouseSandbox(SandboxApp):
         route("POST", PREFIX + "/candidates/{id}/attachments", self.add_attachment)
         route("POST", PREFIX + "/candidates/{id}/applications", self.add_application_route)
         route("POST", PREFIX + "/candidates/{id}/activity_feed/notes", self.add_note_route)
+        route("PUT", PREFIX + "/candidates/{id}/anonymize", self.anonymize_candidate)
         route("GET", PREFIX + "/applications", self.list_applications)
         route("GET", PREFIX + "/applications/{id}", self.get_application)
         route("POST", PREFIX + "/applications/{id}/move", self.move_application)
@@ -170,6 +226,9 @@ class GreenhouseSandbox(SandboxApp):
             "first_name": candidate["first_name"],
             "last_name": candidate["last_name"],
             "email_addresses": [{"value": candidate["email"], "type": "personal"}] if candidate["email"] else [],
+            "phone_numbers": candidate.get("phone_numbers", []),
+            "addresses": candidate.get("addresses", []),
+            "website_addresses": candidate.get("website_addresses", []),
             "attachments": candidate.get("attachments", []),
             "application_ids": [application["id"] for application in applications],
             "applications": applications,
@@ -231,6 +290,9 @@ class GreenhouseSandbox(SandboxApp):
                 "first_name": body["first_name"],
                 "last_name": body["last_name"],
                 "email": emails[0]["value"] if emails else "",
+                "phone_numbers": list(body.get("phone_numbers") or []),
+                "addresses": list(body.get("addresses") or []),
+                "website_addresses": list(body.get("website_addresses") or []),
                 "attachments": [],
             }
             self.store.candidates[candidate["id"]] = candidate
@@ -287,6 +349,33 @@ class GreenhouseSandbox(SandboxApp):
             "visibility": body["visibility"],
         }
         return Response(201, note)
+
+    def anonymize_candidate(self, request: Request) -> Response:
+        requested = [name.strip() for name in (request.arg("fields") or "").split(",") if name.strip()]
+        if not requested:
+            raise HttpError(422, "fields is required", code="fields")
+        unknown = sorted(set(requested) - ANONYMIZABLE_FIELDS)
+        if unknown:
+            raise HttpError(422, f"Unknown fields: {', '.join(unknown)}", code="fields")
+        with self.store.lock:
+            candidate = self._candidate(request.params["id"])
+            applications = [app for app in self.store.applications.values() if app.candidate_id == candidate["id"]]
+            for name in requested:
+                if name == "full_name":
+                    candidate["first_name"], candidate["last_name"] = "Anonymized", candidate["id"]
+                elif name in ("emails", "email_addresses"):
+                    candidate["email"] = ""
+                elif name in _LIST_FIELDS:
+                    candidate[_LIST_FIELDS[name]] = []
+                elif name == "notes":
+                    for application in applications:
+                        application.notes.clear()
+                elif name == "rejection_notes":
+                    for application in applications:
+                        application.disqualify_note = ""
+            candidate["anonymized_fields"] = sorted(set(candidate.get("anonymized_fields", [])) | set(requested))
+            self.count("candidates_anonymized")
+            return Response(200, self.candidate_json(candidate))
 
     def move_application(self, request: Request) -> Response:
         body = request.json()

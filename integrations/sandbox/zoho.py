@@ -42,6 +42,7 @@ class ZohoSandbox(SandboxApp):
         route("GET", f"{PREFIX}/settings/fields", self.fields)
         route("GET", f"{PREFIX}/Candidates/search", self.search_candidates)
         route("POST", f"{PREFIX}/Candidates", self.create_candidates)
+        route("DELETE", f"{PREFIX}/Candidates", self.delete_candidates)
         route("POST", f"{PREFIX}/Candidates/{{id}}/Attachments", self.upload_attachment)
         route("PUT", f"{PREFIX}/Candidates/actions/associate", self.associate)
         route("PUT", f"{PREFIX}/Candidates/status", self.change_status)
@@ -298,6 +299,29 @@ class ZohoSandbox(SandboxApp):
         self.count("candidates_created", sum(1 for item in results if item["code"] == "SUCCESS"))
         status = 201 if any(item["code"] == "SUCCESS" for item in results) else 202
         return Response(status, {"data": results})
+
+    def delete_candidates(self, request: Request) -> Response:
+        ids = [value.strip() for value in (request.arg("ids") or "").split(",") if value.strip()]
+        if not ids:
+            raise HttpError(400, "required param not found: ids", code="REQUIRED_PARAM_MISSING")
+        if len(ids) > 100:
+            raise HttpError(400, "a call deletes at most 100 records", code="LIMIT_EXCEEDED")
+        results = []
+        with self.store.lock:
+            for candidate_id in ids:
+                if self.store.candidates.pop(candidate_id, None) is None:
+                    # UNCONFIRMED: Zoho's answer for an unknown id (modelled on its other record APIs).
+                    results.append(
+                        self._error("INVALID_DATA", "the id given seems to be invalid", {"id": candidate_id})
+                    )
+                    continue
+                for application_id in [
+                    key for key, app in self.store.applications.items() if app.candidate_id == candidate_id
+                ]:
+                    del self.store.applications[application_id]
+                results.append(self._ok("record deleted", {"id": candidate_id}))
+        self.count("candidates_deleted", sum(1 for item in results if item["code"] == "SUCCESS"))
+        return Response(200, {"data": results})
 
     def upload_attachment(self, request: Request) -> Response:
         candidate = self.store.candidates.get(request.params["id"])
