@@ -176,20 +176,23 @@ class ApplicationLink(models.Model):
 
 
 class SyncEvent(models.Model):
-    """The outbox: written in the transaction that changed the application."""
+    """The outbox: written in the transaction that changed the application. A candidate's
+    erasure is an event too, one per remote person, queued behind one of their linked
+    applications so it goes out after what was already on its way (payload: the remote id)."""
 
     class Kind(models.TextChoices):
         APPLICATION_CREATED = "application_created", "Application created"
         STAGE_MOVED = "stage_moved", "Stage moved"
         REJECTED = "rejected", "Rejected"
         NOTE_ADDED = "note_added", "Note added"
+        CANDIDATE_ERASED = "candidate_erased", "Candidate erased"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
         DELIVERING = "delivering", "Delivering"
         DELIVERED = "delivered", "Delivered"
         FAILED = "failed", "Failed"
-        SKIPPED = "skipped", "Skipped (superseded)"
+        SKIPPED = "skipped", "Skipped"
 
     UNDELIVERED = (Status.PENDING, Status.DELIVERING)
 

@@ -15,3 +15,7 @@ def application_moved(sender, *, application, stage_change, **kwargs) -> None:
 
 def note_added(sender, *, note, **kwargs) -> None:
     services.on_note_added(note=note)
+
+
+def candidate_erased(sender, *, candidate, **kwargs) -> None:
+    services.on_candidate_erased(candidate=candidate)

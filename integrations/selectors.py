@@ -57,6 +57,8 @@ class ConnectionHealth:
     connection: AtsConnection
     counts: dict[str, int] = field(default_factory=dict)
     failed_events: list[SyncEvent] = field(default_factory=list)
+    # erasures the ATS has no API for: an admin must do them in the ATS itself
+    manual_erasures: list[SyncEvent] = field(default_factory=list)
 
     @property
     def pending(self) -> int:
@@ -82,9 +84,20 @@ def health_for(user: User, *, failed_limit: int = 50) -> list[ConnectionHealth]:
     failed_by_connection: dict[int, list[SyncEvent]] = {}
     for event in failed:
         failed_by_connection.setdefault(event.connection_id, []).append(event)
+    manual = (
+        SyncEvent.objects.visible_to(user)
+        .filter(connection__in=connections, kind=SyncEvent.Kind.CANDIDATE_ERASED, status=SyncEvent.Status.SKIPPED)
+        .order_by("-created_at")[: failed_limit * max(1, len(connections))]
+    )
+    manual_by_connection: dict[int, list[SyncEvent]] = {}
+    for event in manual:
+        manual_by_connection.setdefault(event.connection_id, []).append(event)
     return [
         ConnectionHealth(
-            connection, counts.get(connection.pk, {}), failed_by_connection.get(connection.pk, [])[:failed_limit]
+            connection,
+            counts.get(connection.pk, {}),
+            failed_by_connection.get(connection.pk, [])[:failed_limit],
+            manual_by_connection.get(connection.pk, [])[:failed_limit],
         )
         for connection in connections
     ]

@@ -19,7 +19,8 @@ from django.utils import timezone
 from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_exponential_jitter
 
 from candidates import services as candidate_services
-from candidates.models import Application, Note, StageChange
+from candidates.models import Application, Candidate, Note, StageChange
+from dashboard.audit import services as audit
 from dashboard.models import Organization, User
 from jobs import services as job_services
 from jobs.models import Job, Stage
@@ -36,13 +37,14 @@ from .models import (
     SyncEvent,
     WebhookEvent,
 )
-from .providers import CREDENTIAL_FIELDS, build_provider
+from .providers import CREDENTIAL_FIELDS, build_provider, supports_erasure
 from .providers.base import (
     DEFAULT_TIMEOUT,
     ApplicationRef,
     ATSProvider,
     AuthenticationError,
     CandidateData,
+    NotFoundError,
     PermanentError,
     ProviderError,
     RemoteApplicationState,
@@ -377,13 +379,28 @@ def record_sync_event(*, application: Application, kind: str, payload: dict[str,
     job_link = _active_link_for(application)
     if job_link is None:
         return None
-    last = (
-        SyncEvent.objects.unscoped().filter(application_id=application.pk).aggregate(Max("sequence"))["sequence__max"]
-    )
-    event = SyncEvent.objects.create(
+    if Candidate.objects.unscoped().filter(pk=application.candidate_id, anonymised_at__isnull=False).exists():
+        return None  # the person was erased: nothing about them goes to the ATS any more
+    return _append_event(
         org_id=application.org_id,
         connection=job_link.connection,
         application_id=application.pk,
+        kind=kind,
+        payload=payload,
+    )
+
+
+def _append_event(
+    *, org_id: int, connection: AtsConnection, application_id: int, kind: str, payload: dict[str, Any]
+) -> SyncEvent:
+    """The next event in the application's sequence; its delivery is enqueued on commit."""
+    last = (
+        SyncEvent.objects.unscoped().filter(application_id=application_id).aggregate(Max("sequence"))["sequence__max"]
+    )
+    event = SyncEvent.objects.create(
+        org_id=org_id,
+        connection=connection,
+        application_id=application_id,
         kind=kind,
         payload=payload,
         sequence=(last or 0) + 1,
@@ -432,6 +449,87 @@ def on_note_added(*, note: Note) -> None:
     )
 
 
+ERASURE_SUPERSEDED = "Not sent: the candidate was erased."
+
+
+def erasure_unsupported_message(connection: AtsConnection, remote_candidate_id: str) -> str:
+    name = connection.get_provider_display()
+    return (
+        f"{name} has no erasure API: erase the candidate in {name} by hand (their id in {name}: {remote_candidate_id})."
+    )
+
+
+def on_candidate_erased(*, candidate: Candidate) -> list[SyncEvent]:
+    """Called inside the erasure's transaction (via the core signal): one outbox event per
+    (connection, remote person) we created, plus the end of everything still queued for the
+    person, whose payloads lose what the erasure removed locally (note bodies, reasons)."""
+    own_events = SyncEvent.objects.unscoped().filter(application__candidate=candidate)
+    own_events.filter(status=SyncEvent.Status.PENDING).exclude(kind=SyncEvent.Kind.CANDIDATE_ERASED).update(
+        status=SyncEvent.Status.SKIPPED, last_error=ERASURE_SUPERSEDED
+    )
+    scrubbed = []
+    for event in own_events.filter(
+        kind__in=(SyncEvent.Kind.NOTE_ADDED, SyncEvent.Kind.STAGE_MOVED, SyncEvent.Kind.REJECTED)
+    ):
+        event.payload = {key: value for key, value in event.payload.items() if key not in ("body", "reason")}
+        scrubbed.append(event)
+    SyncEvent.objects.unscoped().bulk_update(scrubbed, ["payload"])
+
+    # (connection id, remote candidate id) -> the application the event queues behind
+    targets: dict[tuple[int, str], int | None] = {}
+    for link in (
+        ApplicationLink.objects.unscoped()
+        .filter(application__candidate=candidate)
+        .exclude(remote_candidate_id="")
+        .order_by("pk")
+    ):
+        targets.setdefault((link.connection_id, link.remote_candidate_id), link.application_id)
+    for link in CandidateLink.objects.unscoped().filter(candidate=candidate).order_by("pk"):
+        targets.setdefault((link.connection_id, link.remote_id), None)
+    if not targets:
+        return []
+    applications = list(
+        Application.objects.unscoped().filter(candidate=candidate).order_by("pk").values_list("pk", "job_id")
+    )
+    linked_jobs = dict(
+        JobLink.objects.unscoped()
+        .filter(job_id__in=[job_id for _, job_id in applications])
+        .values_list("job_id", "connection_id")
+    )
+    connections = AtsConnection.objects.unscoped().in_bulk({connection_id for connection_id, _ in targets})
+    events = []
+    for (connection_id, remote_id), application_id in targets.items():
+        if application_id is None:
+            application_id = next(
+                (pk for pk, job_id in applications if linked_jobs.get(job_id) == connection_id),
+                applications[0][0] if applications else None,
+            )
+        if application_id is None:
+            continue
+        already = (
+            SyncEvent.objects.unscoped()
+            .filter(
+                connection_id=connection_id,
+                kind=SyncEvent.Kind.CANDIDATE_ERASED,
+                payload__remote_candidate_id=remote_id,
+            )
+            .exclude(status=SyncEvent.Status.FAILED)
+            .exists()
+        )
+        if already:
+            continue  # erased before (a repeated request): that event is the record
+        events.append(
+            _append_event(
+                org_id=candidate.org_id,
+                connection=connections[connection_id],
+                application_id=application_id,
+                kind=SyncEvent.Kind.CANDIDATE_ERASED,
+                payload={"remote_candidate_id": remote_id},
+            )
+        )
+    return events
+
+
 # --------------------------------------------------------------------------- outbox: deliver
 
 
@@ -466,6 +564,8 @@ def _claim(event_id: int, worker_id: str) -> tuple[str, SyncEvent | None]:
         others = list(others)
         if any(sequence < event.sequence for sequence, _ in others):
             return Outcome.WAITING, event
+        if event.kind == SyncEvent.Kind.CANDIDATE_ERASED and _person_delivery_in_flight(event):
+            return Outcome.WAITING, event  # the sweep enqueues it again once that one is done
         moves = (SyncEvent.Kind.STAGE_MOVED, SyncEvent.Kind.REJECTED)
         if event.is_move and any(sequence > event.sequence and kind in moves for sequence, kind in others):
             event.status = SyncEvent.Status.SKIPPED
@@ -479,6 +579,21 @@ def _claim(event_id: int, worker_id: str) -> tuple[str, SyncEvent | None]:
         event.save(update_fields=["status", "attempts", "claimed_by", "claimed_at"])
         _record_intent(event)
         return "claimed", event
+
+
+def _person_delivery_in_flight(event: SyncEvent) -> bool:
+    """A create or move of the same person's other application, sent before the erasure
+    and still on the wire, must land first, or it would outlive the erasure remotely."""
+    return (
+        SyncEvent.objects.unscoped()
+        .filter(
+            connection_id=event.connection_id,
+            application__candidate__applications=event.application_id,
+            status=SyncEvent.Status.DELIVERING,
+        )
+        .exclude(application_id=event.application_id)
+        .exists()
+    )
 
 
 def _record_intent(event: SyncEvent) -> None:
@@ -500,11 +615,29 @@ def _record_intent(event: SyncEvent) -> None:
             )
 
 
-def _finish(event: SyncEvent, *, status: str, error: str = "") -> None:
+@transaction.atomic
+def _finish(event: SyncEvent, *, status: str, error: str = "", outcome: str = "") -> None:
     fields: dict[str, Any] = {"status": status, "last_error": error[:2000], "claimed_by": "", "claimed_at": None}
     if status == SyncEvent.Status.DELIVERED:
         fields["delivered_at"] = timezone.now()
     SyncEvent.objects.unscoped().filter(pk=event.pk).update(**fields)
+    if event.kind == SyncEvent.Kind.CANDIDATE_ERASED:
+        _audit_remote_erasure(event, outcome=outcome or status, message=error)
+
+
+def _audit_remote_erasure(event: SyncEvent, *, outcome: str, message: str) -> None:
+    """The local erasure is audited when it happens; this records what became of it in the ATS."""
+    audit.record(
+        action=audit.Action.CANDIDATE_ERASED,
+        org=event.connection.org,
+        target=event.application.candidate,
+        details={
+            "ats": event.connection.provider,
+            "remote_candidate_id": event.payload.get("remote_candidate_id", ""),
+            "outcome": outcome,
+            "message": message[:500],
+        },
+    )
 
 
 def _next_event_of(application_id: int) -> int | None:
@@ -651,10 +784,21 @@ def deliver_event(*, event_id: int, worker_id: str, timeout: Any = DEFAULT_TIMEO
         .select_related("connection", "application__job__pipeline", "application__candidate")
         .get(pk=event.pk)
     )
+    erasure = event.kind == SyncEvent.Kind.CANDIDATE_ERASED
+    if erasure and not supports_erasure(event.connection.provider):
+        message = erasure_unsupported_message(event.connection, event.payload.get("remote_candidate_id", ""))
+        _finish(event, status=SyncEvent.Status.SKIPPED, error=message, outcome="not_supported")
+        _enqueue_next(event.application_id)
+        return Outcome.SKIPPED
+    note, outcome = "", ""
     try:
         if event.connection.status != AtsConnection.Status.ACTIVE:
             raise PermanentError(f"The {event.connection.get_provider_display()} connection is not active.")
-        _perform(event, provider_for(event.connection, timeout=timeout))
+        provider = provider_for(event.connection, timeout=timeout)
+        if erasure:
+            note, outcome = _erase_remote_candidate(event, provider)
+        else:
+            _perform(event, provider)
     except RetryableError as exc:
         SyncEvent.objects.unscoped().filter(pk=event.pk).update(
             status=SyncEvent.Status.PENDING,
@@ -670,9 +814,24 @@ def deliver_event(*, event_id: int, worker_id: str, timeout: Any = DEFAULT_TIMEO
         _note_connection_error(event.connection, exc.provider_message)
         _enqueue_next(event.application_id)
         return Outcome.FAILED
-    _finish(event, status=SyncEvent.Status.DELIVERED)
+    _finish(event, status=SyncEvent.Status.DELIVERED, error=note, outcome=outcome)
     _enqueue_next(event.application_id)
     return Outcome.DELIVERED
+
+
+def _erase_remote_candidate(event: SyncEvent, provider: ATSProvider) -> tuple[str, str]:
+    """(note for the event, audit outcome). Erasing twice is harmless: a repeat after a lost
+    answer finds the person anonymised again (Greenhouse) or gone (Zoho: not found)."""
+    remote_id = event.payload["remote_candidate_id"]
+    try:
+        provider.erase_candidate(candidate_ref=remote_id)
+    except NotFoundError:
+        name = event.connection.get_provider_display()
+        return (
+            f"{name} no longer has candidate {remote_id} (erased already, or deleted or merged there).",
+            "already_absent",
+        )
+    return "", "erased"
 
 
 def _enqueue_next(application_id: int) -> None:
