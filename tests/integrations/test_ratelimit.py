@@ -52,6 +52,7 @@ def test_throttle_sleeps_then_refuses_a_long_queue(linked, settings):
     from integrations.models import RateBucket
 
     settings.ATS_RATE_LIMIT_REDIS_URL = ""
+    settings.CELERY_BROKER_URL = "filesystem://"  # no Redis at all: the database bucket
     RateBucket.objects.filter(connection=linked.connection).delete()
     throttle = throttle_for(linked.connection.pk, 5.0, max_wait=0.5)
     started = time.monotonic()
