@@ -63,7 +63,7 @@ def _stop(process: subprocess.Popen, sig=signal.SIGTERM) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_parse_survives_a_worker_killed_mid_task(settings, tmp_path):
+def test_parse_survives_a_worker_killed_mid_task(settings, tmp_path, monkeypatch):
     from config.celery import app
     from screening.tasks import parse_resume_task
 
@@ -84,6 +84,8 @@ def test_parse_survives_a_worker_killed_mid_task(settings, tmp_path):
     saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager", "broker_transport_options")}
     survivor = None
     try:
+        # Celery reads CELERY_BROKER_URL from the environment before its own settings.
+        monkeypatch.setenv("CELERY_BROKER_URL", REDIS_URL)
         app.conf.update(
             broker_url=REDIS_URL, task_always_eager=False, broker_transport_options={"visibility_timeout": 4}
         )
