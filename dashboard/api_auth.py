@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework import authentication, exceptions
 
+from dashboard.audit import services as audit
 from dashboard.models import ApiToken, User
 
 TOKEN_PREFIX = "hb_"
@@ -44,6 +45,7 @@ def create_api_token(*, user: User, name: str) -> tuple[ApiToken, str]:
     token = ApiToken.objects.create(
         org_id=user.org_id, user=user, name=name, prefix=prefix, token_hash=hash_token(raw_token)
     )
+    audit.record(action=audit.Action.TOKEN_CREATED, actor=user, target=token, details={"prefix": prefix})
     return token, raw_token
 
 
@@ -52,6 +54,9 @@ def revoke_api_token(*, token: ApiToken) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+        audit.record(
+            action=audit.Action.TOKEN_REVOKED, actor=token.user, target=token, details={"prefix": token.prefix}
+        )
     return token
 
 

@@ -35,6 +35,7 @@ from rest_framework.utils.encoders import JSONEncoder
 
 from candidates.signals import application_created, application_moved
 from config.tasks import enqueue_now, enqueue_on_commit
+from dashboard.audit import services as audit
 from dashboard.events import resume_scored, screening_completed, test_log_created
 from dashboard.models import Organization, User, WebhookDelivery, WebhookEndpoint
 from integrations.crypto import DecryptionError, decrypt_json, encrypt_json
@@ -133,6 +134,13 @@ def create_webhook_endpoint(
         secret_encrypted=encrypt_json({"secret": secret}),
         created_by=actor,
     )
+    audit.record(
+        action=audit.Action.WEBHOOK_CHANGED,
+        actor=actor,
+        org=org,
+        target=endpoint,
+        details={"change": "created", "url": url},
+    )
     return endpoint, secret
 
 
@@ -146,6 +154,12 @@ def update_webhook_endpoint(
     endpoint.events = _clean_events(events)
     endpoint.description = (description or "").strip()[:200]
     endpoint.save(update_fields=["url", "events", "description", "updated_at"])
+    audit.record(
+        action=audit.Action.WEBHOOK_CHANGED,
+        org=endpoint.org,
+        target=endpoint,
+        details={"change": "updated", "url": url},
+    )
     return endpoint
 
 
@@ -161,6 +175,7 @@ def set_webhook_endpoint_active(*, endpoint: WebhookEndpoint, active: bool, reas
 
 @transaction.atomic
 def delete_webhook_endpoint(*, endpoint: WebhookEndpoint) -> None:
+    audit.record(action=audit.Action.WEBHOOK_CHANGED, org=endpoint.org, target=endpoint, details={"change": "deleted"})
     endpoint.delete()
 
 

@@ -208,6 +208,13 @@ def save_connection(
     elif connection.status == AtsConnection.Status.AWAITING_CONSENT:
         connection.status = AtsConnection.Status.ACTIVE
     connection.save()
+    audit.record(
+        action=audit.Action.CONNECTION_CHANGED,
+        actor=actor,
+        org=org,
+        target=connection,
+        details={"provider": provider, "fields_set": sorted(key for key, value in credentials.items() if value)},
+    )
     return connection
 
 
@@ -246,6 +253,7 @@ def set_connection_status(*, connection: AtsConnection, active: bool, actor: Use
     _require_admin(actor, connection.org)
     connection.status = AtsConnection.Status.ACTIVE if active else AtsConnection.Status.DISABLED
     connection.save(update_fields=["status", "updated_at"])
+    audit.record(action=audit.Action.CONNECTION_CHANGED, actor=actor, target=connection, details={"active": active})
     return connection
 
 

@@ -15,6 +15,7 @@ from candidates.filters import ApplicationFilter
 from candidates.tables import ApplicationTable, HistoryTable
 from dashboard import access
 from dashboard.access import get_visible_or_404, member_required, staff_roles_required
+from dashboard.audit import services as audit
 from dashboard.models import User
 from dashboard.views import add_service_errors, render_page
 from jobs import selectors, services
@@ -61,6 +62,12 @@ def export_response(request, table, filename: str):
     if export_format not in EXPORT_FORMATS:
         return None
     RequestConfig(request, paginate=False).configure(table)  # the sort the user chose
+    audit.record(
+        action=audit.Action.EXPORT,
+        actor=request.user,
+        request=request,
+        details={"what": filename, "format": export_format, "filters": request.GET.urlencode()[:500]},
+    )
     return SafeTableExport(export_format, table).response(f"{filename}.{export_format}")
 
 

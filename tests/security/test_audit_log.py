@@ -72,3 +72,30 @@ def test_member_changes_are_audited(org_world):
     assert events["member_deactivated"].target_repr
     assert events["member_invited"].details == {"role": "hiring_manager"}
     assert all(e.actor_id == org_world.admin.pk for e in events.values())
+
+
+@pytest.mark.django_db
+def test_tokens_connections_webhooks_and_exports_are_audited(client, org_world, settings):
+    from dashboard.api_auth import create_api_token, revoke_api_token
+    from dashboard.webhooks_out import create_webhook_endpoint
+    from integrations.services import save_connection, set_connection_status
+
+    settings.WEBHOOKS_ALLOW_PRIVATE_URLS = True  # no DNS here: a loopback receiver address
+    token, _ = create_api_token(user=org_world.recruiter, name="careers site")
+    revoke_api_token(token=token)
+    connection = save_connection(
+        org=org_world.org_a,
+        provider="workable",
+        credentials={"subdomain": "acme", "token": "s3cret-token"},
+        actor=org_world.admin,
+    )
+    set_connection_status(connection=connection, active=False, actor=org_world.admin)
+    create_webhook_endpoint(
+        org=org_world.org_a, actor=org_world.admin, url="http://127.0.0.1:9/in", events=["application.created"]
+    )
+    client.force_login(org_world.recruiter)
+    assert client.get(reverse("jobs:list"), {"_export": "csv"}).status_code == 200
+    actions = list(AuditEvent.objects.filter(org=org_world.org_a).values_list("action", flat=True))
+    for expected in ("token_created", "token_revoked", "connection_changed", "webhook_changed", "export"):
+        assert expected in actions, expected
+    assert "s3cret-token" not in str(list(AuditEvent.objects.values_list("details", flat=True)))
