@@ -20,6 +20,7 @@ from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_ex
 
 from candidates import services as candidate_services
 from candidates.models import Application, Candidate, Note, StageChange
+from config.tasks import enqueue_now, enqueue_on_commit
 from dashboard.audit import services as audit
 from dashboard.models import Organization, User
 from jobs import services as job_services
@@ -422,10 +423,7 @@ def enqueue_delivery(event_id: int) -> None:
     """Best effort: if the broker is down the event stays pending and the sweep finds it."""
     from .tasks import deliver_sync_event
 
-    try:
-        deliver_sync_event.delay(event_id)
-    except Exception:  # broker unreachable, or an eager run that failed: the sweep retries
-        logger.warning("could not enqueue delivery of sync event %s; the sweep will", event_id, exc_info=True)
+    enqueue_now(deliver_sync_event, event_id)
 
 
 def on_application_created(*, application: Application) -> None:
@@ -974,15 +972,8 @@ def receive_webhook(
     if created:
         from .tasks import process_webhook_event
 
-        transaction.on_commit(lambda: _enqueue_safely(process_webhook_event, webhook_event.pk))
+        enqueue_on_commit(process_webhook_event, webhook_event.pk)  # broker down: the periodic pull catches up
     return webhook_event, created
-
-
-def _enqueue_safely(task, *args: Any) -> None:
-    try:
-        task.delay(*args)
-    except Exception:  # broker down: the periodic pull catches the change up
-        logger.warning("could not enqueue %s%s", task.name, args, exc_info=True)
 
 
 def process_webhook(*, webhook_event_id: int) -> str:

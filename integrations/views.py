@@ -4,7 +4,6 @@ import secrets
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -13,6 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from candidates.models import Application
+from config.tasks import enqueue_on_commit
 from dashboard.access import get_visible_or_404, member_required, public, roles_required
 from dashboard.models import User
 
@@ -121,7 +121,7 @@ def import_jobs(request: HttpRequest, pk: int) -> HttpResponse:
     if connection.status != AtsConnection.Status.ACTIVE:
         messages.error(request, "Activate the connection before importing jobs.")
         return redirect("integrations:detail", pk=connection.pk)
-    transaction.on_commit(lambda: services._enqueue_safely(import_jobs_task, connection.pk, request.user.pk))
+    enqueue_on_commit(import_jobs_task, connection.pk, request.user.pk)
     messages.success(request, "Importing jobs and their stages; refresh in a moment to see them.")
     return redirect("integrations:detail", pk=connection.pk)
 
