@@ -61,7 +61,7 @@ def job_applications(*, user: User, job: Job) -> QuerySet[Application]:
 
 
 def stage_counts(*, user: User, job: Job) -> dict[int, int]:
-    rows = job_applications(user=user, job=job).order_by().values("stage_id").annotate(n=Count("pk"))
+    rows = job_applications(user=user, job=job).order_by().values("stage_id").annotate(n=Count("*"))
     return {row["stage_id"]: row["n"] for row in rows}
 
 
@@ -122,7 +122,7 @@ def candidates_for_list(*, user: User) -> QuerySet[Candidate]:
         .filter(candidate_id=OuterRef("pk"))
         .order_by()
         .values("candidate_id")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .values("n")
     )
     return Candidate.objects.visible_to(user).annotate(

@@ -93,13 +93,6 @@ class JobSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        # Annotated counts are None when a job has no applications yet.
-        data["applicants_count"] = data["applicants_count"] or 0
-        data["applicants_today_count"] = data["applicants_today_count"] or 0
-        return data
-
 
 class JobFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Job.Status.choices)
