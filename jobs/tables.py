@@ -1,14 +1,19 @@
 from __future__ import annotations
 
 import django_tables2 as tables
-from django.utils.html import format_html
 
-from dashboard.templatetags.hireboard import closing_in_text
 from jobs.models import Job
 
 
 class JobTable(tables.Table):
-    title = tables.Column(linkify=("jobs:board", {"job_id": tables.A("pk")}))
+    """Columns, sorting and export values of the jobs list.
+
+    The page draws its rows with jobs/partials/job_table.html (in the order of
+    Meta.fields): a hand-written row renders several times faster than a cell-by-cell
+    table, and the list is the page recruiters open most.
+    """
+
+    title = tables.Column()
     location = tables.Column()
     employment_type = tables.Column(verbose_name="Type")
     owner = tables.Column(accessor="owner__name", verbose_name="Owner", order_by=("owner__name", "owner__email"))
@@ -33,18 +38,13 @@ class JobTable(tables.Table):
         )
         empty_text = "No jobs match these filters. Clear the filters, or create a job."
         attrs = {"class": "data-table"}
+        template_name = "jobs/partials/job_table.html"
 
-    def render_owner(self, record):
+    def value_owner(self, record):
         return record.owner.name or record.owner.email
-
-    def render_status(self, record):
-        return format_html('<span class="badge badge-{}">{}</span>', record.status, record.get_status_display())
 
     def value_status(self, record):
         return record.get_status_display()
-
-    def render_closing_in(self, record):
-        return closing_in_text(record.closing_in)
 
     def value_closing_in(self, record):
         return "" if record.closing_in is None else record.closing_in

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from decimal import Decimal
 
 import openpyxl
@@ -12,6 +13,7 @@ from django.urls import reverse
 
 from dashboard.models import User
 from jobs.models import Job, JobShare
+from jobs.tables import JobTable
 from tests.factories import ApplicationFactory, JobFactory, JobShareFactory, UserFactory
 
 HTMX = {"HX-Request": "true"}
@@ -124,6 +126,24 @@ class TestJobList:
         assert titles(client.get(reverse("jobs:list"), {"sort": "-applicants_count"}))[0] == "Secret project lead"
         filtered_sorted = client.get(reverse("jobs:list"), {"sort": "-title", "q": "a"}, headers=HTMX)
         assert titles(filtered_sorted)[0] == "Secret project lead"
+
+    def test_rows_have_a_cell_per_column_with_counts(self, client, org_world):
+        ApplicationFactory.create_batch(3, job=org_world.job_private)
+        empty = JobFactory(org=org_world.org_a, owner=org_world.admin, title="Nobody applied yet")
+        client.force_login(org_world.admin)
+        response = client.get(reverse("jobs:list"), {"sort": "-applicants_count"})
+        html = response.content.decode()
+        table = html[html.index("<table") : html.index("</table>")]
+        header_count = table.count("<th ")
+        rows = table.split("<tbody>")[1].split("</tr>")[:-1]
+        assert header_count == len(JobTable.base_columns)
+        assert all(row.count("<td") == header_count for row in rows)
+        assert titles(response)[0] == "Secret project lead" and titles(response)[-1] == empty.title
+        first_row, last_row = rows[0], rows[-1]
+        assert f'href="{reverse("jobs:board", args=[org_world.job_private.pk])}"' in first_row
+        assert f"<td>{org_world.job_private.applications.count()}</td>" in first_row
+        assert "<td>0</td><td>0</td>" in re.sub(r"\s+", "", last_row)
+        assert "None" not in table
 
     def test_pagination_keeps_filters(self, client, org_world):
         JobFactory.create_batch(30, org=org_world.org_a, owner=org_world.admin, title="Bulk job")
