@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from screening import services
 from screening.models import Instrument, InstrumentItem, PersonalityScreening, Resume, ResumeScore, TestLog
 
 
@@ -15,9 +16,25 @@ class ResumeAdmin(admin.ModelAdmin):
 
 @admin.register(ResumeScore)
 class ResumeScoreAdmin(admin.ModelAdmin):
+    """View only: scores come from the scorer (a rescore rewrites them), never from a hand edit."""
+
     list_display = ("resume", "overall_score", "skills_score", "work_exp_score", "scored_by", "scored_at")
     raw_id_fields = ("resume", "job")
     ordering = ("-overall_score",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    # Deleting a resume deletes its score, so deletion stays allowed; it goes through the
+    # service, which takes the score out of the ranking too.
+    def delete_model(self, request, obj):
+        services.discard_scores(ResumeScore.objects.unscoped().filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        services.discard_scores(queryset)
 
 
 @admin.register(TestLog)

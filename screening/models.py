@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from candidates.models import Application, Candidate
@@ -25,14 +27,17 @@ def resume_upload_path(resume: Resume, filename: str) -> str:
     return f"resumes/org_{resume.org_id}/{uuid.uuid4().hex}.{suffix or 'bin'}"
 
 
+# Best score first; a resume without a score ranks below every score (scores are 0-10).
+# The resume_job_ranking index holds exactly this expression.
+RANK_KEY = Coalesce(F("rank_score"), Decimal(-1), output_field=models.DecimalField(max_digits=4, decimal_places=2))
+
+
 class ResumeQuerySet(JobScopedQuerySet):
     def current(self):
         return self.filter(is_current=True)
 
     def ranked(self):
-        return self.select_related("candidate", "score").order_by(
-            models.F("score__overall_score").desc(nulls_last=True), "-created_at"
-        )
+        return self.select_related("candidate", "score").order_by(RANK_KEY.desc(), "-created_at", "-pk")
 
 
 class Resume(models.Model):
@@ -62,6 +67,9 @@ class Resume(models.Model):
     status_text = models.CharField(max_length=300, blank=True)
     completed = models.BooleanField(default=False)
     is_current = models.BooleanField(default=True)
+    # score.overall_score, written with the score (screening.services.save_score), so a
+    # job's resumes rank from one index instead of joining every score.
+    rank_score = models.DecimalField(max_digits=4, decimal_places=2, null=True, blank=True, editable=False)
     is_approved = models.BooleanField(null=True, blank=True)
     approved_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     reviewed_at = models.DateTimeField(null=True, blank=True)
@@ -78,6 +86,14 @@ class Resume(models.Model):
             models.Index(fields=["job", "is_current", "-created_at"], name="resume_job_current_created"),
             models.Index(fields=["candidate", "-created_at"], name="resume_candidate_created"),
             models.Index(fields=["org", "-created_at"], name="resume_org_created"),
+            models.Index(
+                F("job"),
+                RANK_KEY.desc(),
+                F("created_at").desc(),
+                F("id").desc(),
+                name="resume_job_ranking",
+                condition=Q(is_current=True, candidate__isnull=False),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

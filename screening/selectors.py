@@ -71,7 +71,7 @@ class RankThenLoad:
 
     def __getitem__(self, window: slice) -> list:
         ids = list(self.queryset.values_list("pk", flat=True)[window])
-        by_id = {row.pk: row for row in self.queryset.filter(pk__in=ids)}
+        by_id = {row.pk: row for row in self.queryset.filter(pk__in=ids).order_by()}
         return [by_id[pk] for pk in ids if pk in by_id]
 
 

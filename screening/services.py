@@ -21,6 +21,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -275,18 +276,31 @@ def _refresh_experience(resume: Resume, today: date) -> None:
 
 def score_resume_for_job(*, resume: Resume, criteria: JobCriteria | None = None) -> ResumeScore:
     criteria = criteria or job_criteria(resume.job)
-    values = _score_values(resume, criteria)
+    return save_score(resume=resume, scored_by=SCORER_NAME, **_score_values(resume, criteria))
+
+
+@transaction.atomic
+def save_score(*, resume: Resume, scored_by: str, **values) -> ResumeScore:
+    """The resume's one score, and the copy of its overall score that ranking sorts on."""
     score, _ = ResumeScore.objects.unscoped().update_or_create(
         resume=resume,
         defaults={
             **values,
             "org_id": resume.org_id,
             "job_id": resume.job_id,
-            "scored_by": SCORER_NAME,
+            "scored_by": scored_by,
             "scored_at": timezone.now(),
         },
     )
+    resume.rank_score = score.overall_score
+    Resume.objects.unscoped().filter(pk=resume.pk).update(rank_score=score.overall_score)
     return score
+
+
+@transaction.atomic
+def discard_scores(scores: QuerySet[ResumeScore]) -> None:
+    Resume.objects.unscoped().filter(score__in=scores).update(rank_score=None)
+    scores.delete()
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from dashboard.models import Organization, User
 from jobs.models import Job, JobShare, ScoreWeight
 from jobs.services import ensure_default_pipeline
 from screening.models import Resume, ResumeScore, TestLog
+from screening.services import save_score
 
 TEST_PASSWORD = "correct-horse-battery-staple"
 
@@ -145,6 +146,11 @@ class ResumeScoreFactory(factory.django.DjangoModelFactory):
     education_score = 0.5
     certifications_score = 0.5
     overall_score = 7
+
+    @classmethod
+    def _create(cls, model_class, *args, resume, job, org, scored_by="tests", **values):
+        """Saved as the scorer saves a score, so the resume's rank follows it."""
+        return save_score(resume=resume, scored_by=scored_by, **values)
 
 
 class TestLogFactory(factory.django.DjangoModelFactory):

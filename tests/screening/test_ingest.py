@@ -129,6 +129,8 @@ def test_rescore_after_criteria_change_updates_every_score_in_batches(job, on_co
     assert set(after) == set(before)
     assert all(value == 0 for value in after.values())
     assert any(value > 0 for value in before.values())
+    ranks = dict(Resume.objects.filter(job=job, is_current=True).values_list("pk", "rank_score"))
+    assert ranks == {s.resume_id: s.overall_score for s in ResumeScore.objects.all()}
 
 
 def test_newer_rescore_supersedes_an_unfinished_one(job, on_commit):

@@ -3,7 +3,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from screening import services
-from screening.models import Resume
+from screening.models import Resume, ResumeScore
 from tests.factories import ApplicationFactory, ResumeFactory, ResumeScoreFactory
 from tests.screening.conftest import resume_upload
 
@@ -80,6 +80,31 @@ def test_resumes_are_ranked_by_score_or_date(client, org_world):
     assert by_score.index(high.candidate.name) < by_score.index(low.candidate.name)
     by_date = client.get(url + "?order=recent").content.decode()
     assert by_date.index(high.candidate.name) < by_date.index(low.candidate.name)  # high was created last
+
+
+def test_ranking_follows_rescores_and_puts_unscored_resumes_last(client, org_world):
+    job = org_world.job_own
+    first, second = (ResumeScoreFactory(resume__application=ApplicationFactory(job=job)).resume for _ in range(2))
+    unscored = ResumeFactory(application=ApplicationFactory(job=job), status=Resume.Status.FAILED)
+    services.save_score(resume=first, scored_by="tests", overall_score=3, skills_score=3)
+    services.save_score(resume=second, scored_by="tests", overall_score=8, skills_score=8)
+    client.force_login(org_world.recruiter)
+    url = reverse("screening:job_resumes", args=[job.pk])
+    assert [r.pk for r in client.get(url).context["resumes"]] == [second.pk, first.pk, unscored.pk]
+    services.save_score(resume=first, scored_by="tests", overall_score=9.5, skills_score=9.5)
+    assert [r.pk for r in client.get(url).context["resumes"]] == [first.pk, second.pk, unscored.pk]
+    services.discard_scores(ResumeScore.objects.filter(resume=first))
+    assert [r.pk for r in client.get(url).context["resumes"]] == [second.pk, unscored.pk, first.pk]
+
+
+def test_scores_are_view_only_in_the_admin(admin_client):
+    score = ResumeScoreFactory()
+    change_url = reverse("admin:screening_resumescore_change", args=[score.pk])
+    assert admin_client.post(change_url, {"overall_score": "10"}).status_code == 403
+    assert admin_client.get(reverse("admin:screening_resumescore_add")).status_code == 403
+    admin_client.post(reverse("admin:screening_resumescore_delete", args=[score.pk]), {"post": "yes"})
+    score.resume.refresh_from_db()
+    assert not ResumeScore.objects.filter(pk=score.pk).exists() and score.resume.rank_score is None
 
 
 @pytest.mark.parametrize("rows", [5, 60])

@@ -110,9 +110,10 @@ class Command(BaseCommand):
             logins += org_logins
         if connection.vendor == "postgresql":
             # Fresh statistics, or the planner guesses badly on tables that just grew by 100,000s
-            # of rows; VACUUM sets the visibility map, so counts can be index-only scans.
+            # of rows; VACUUM sets the visibility map, so counts can be index-only scans. It
+            # cannot run inside a transaction (a test's), where ANALYZE alone does.
             with connection.cursor() as cursor:
-                cursor.execute("VACUUM ANALYZE")
+                cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
         self.stdout.write(self.style.SUCCESS(f"Demo data ready in {time.monotonic() - started:.1f}s."))
         self.stdout.write(f"Demo logins (password for all: {settings.DEMO_PASSWORD}):")
         for email, role, org_name in logins:
@@ -368,19 +369,23 @@ def _write_applications(org, pairs, stages, recruiters, rng, fake, now):
                 )
             )
     StageChange.objects.bulk_create(changes, batch_size=BATCH)
+    scores = [
+        _demo_score(application.job, resume, rng) for application, resume in zip(applications, resumes, strict=True)
+    ]
+    for resume, score in zip(resumes, scores, strict=True):
+        resume.rank_score = score.overall_score  # as screening.services.save_score keeps it
     Resume.objects.bulk_create(resumes, batch_size=BATCH)
     resume_ids = dict(
         Resume.objects.filter(application_id__in=[a.pk for a in applications]).values_list("application_id", "id")
     )
-    scores = []
-    for application, resume in zip(applications, resumes, strict=True):
-        scores.append(_demo_score(resume_ids[application.pk], application.job, resume, rng))
+    for application, score in zip(applications, scores, strict=True):
+        score.resume_id = resume_ids[application.pk]
     ResumeScore.objects.bulk_create(scores, batch_size=BATCH)
     TestLog.objects.bulk_create(tests, batch_size=BATCH)
     PersonalityScreening.objects.bulk_create(screenings, batch_size=BATCH)
 
 
-def _demo_score(resume_id, job, resume, rng):
+def _demo_score(job, resume, rng):
     weights = job.score_weight.as_dict()
     must_have = job.must_have_skills or []
     matched = [s for s in must_have if s in resume.parsed["skills"]]
@@ -393,7 +398,6 @@ def _demo_score(resume_id, job, resume, rng):
     }
     points = {name: Decimal(str(round(weights[name] * fractions[name] * 10, 2))) for name in weights}
     return ResumeScore(
-        resume_id=resume_id,
         org_id=job.org_id,
         job=job,
         skills_score=points["skills"],
