@@ -92,7 +92,9 @@ class Application(models.Model):
             models.UniqueConstraint(fields=["candidate", "job"], name="one_application_per_candidate_and_job")
         ]
         indexes = [
-            models.Index(fields=["job", "stage"], name="application_job_stage"),
+            # The board's counts and first cards per stage, read from the index alone (org is
+            # in it because every scoped query filters on it).
+            models.Index(fields=["job", "org", "stage", "-stage_entered_at", "-id"], name="application_job_board"),
             models.Index(fields=["job", "-applied_at"], name="application_job_applied"),
             models.Index(fields=["org", "-applied_at"], name="application_org_applied"),
             models.Index(fields=["org", "updated_at", "id"], name="application_org_updated"),

@@ -12,7 +12,7 @@ from candidates.models import Application, Candidate, Note, StageChange
 from dashboard.models import User
 from integrations.selectors import sync_status_for_applications
 from jobs.models import Job, Stage
-from screening.models import PersonalityScreening, Resume, ResumeScore, TestLog
+from screening.models import PersonalityScreening, Resume, TestLog
 
 BOARD_PAGE_SIZE = 10
 CARD_ORDER = (F("stage_entered_at").desc(), F("pk").desc())
@@ -24,13 +24,7 @@ def with_card_data(applications: QuerySet[Application]) -> QuerySet[Application]
     latest_test = TestLog.objects.filter(**same_application).order_by("-created_at", "-pk")
     latest_screening = PersonalityScreening.objects.filter(**same_application).order_by("-invited_at", "-pk")
     return applications.select_related("candidate", "stage").annotate(
-        overall_score=Subquery(
-            ResumeScore.objects.filter(
-                resume__candidate_id=OuterRef("candidate_id"),
-                resume__job_id=OuterRef("job_id"),
-                resume__is_current=True,
-            ).values("overall_score")[:1]
-        ),
+        overall_score=Subquery(Resume.objects.filter(**same_application, is_current=True).values("rank_score")[:1]),
         has_test=Exists(latest_test),
         test_passed=Subquery(latest_test.values("passed")[:1]),
         screening_status=Subquery(latest_screening.values("status")[:1]),
@@ -79,6 +73,7 @@ def board_for_job(*, user: User, job: Job, per_column: int = BOARD_PAGE_SIZE) ->
         job_applications(user=user, job=job)
         .annotate(position=Window(RowNumber(), partition_by=[F("stage_id")], order_by=list(CARD_ORDER)))
         .filter(position__lte=per_column)
+        .order_by()
         .values_list("pk", flat=True)
     )
     shown = with_card_data(Application.objects.filter(pk__in=list(ranked_ids)))

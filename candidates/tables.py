@@ -1,13 +1,18 @@
 from __future__ import annotations
 
 import django_tables2 as tables
+from django.db.models import F
 from django.urls import reverse
 from django.utils.html import format_html
 
 from candidates.models import Application, Candidate, StageChange
+from candidates.templatetags.board import screening_status_label
 
 
 class ApplicationTable(tables.Table):
+    """Columns, sorting and export values of a job's candidates table; the rows are drawn
+    by candidates/partials/application_table.html (as the jobs list draws its own)."""
+
     candidate = tables.Column(accessor="candidate__name", verbose_name="Candidate", order_by=("candidate__name",))
     email = tables.Column(accessor="candidate__email", verbose_name="Email")
     stage = tables.Column(accessor="stage__name", verbose_name="Stage", order_by=("stage__order",))
@@ -32,30 +37,29 @@ class ApplicationTable(tables.Table):
         empty_text = "No candidates match these filters. Clear the filters or upload resumes to this job."
         attrs = {"class": "data-table"}
         order_by = ("-applied_at",)
-
-    def render_candidate(self, record):
-        url = reverse("candidates:detail", args=[record.candidate_id])
-        return format_html('<a href="{}">{}</a>', url, record.candidate.name)
+        template_name = "candidates/partials/application_table.html"
 
     def value_candidate(self, record):
         return record.candidate.name
 
-    def render_overall_score(self, value):
-        return f"{float(value):.1f}"
+    def order_overall_score(self, queryset, is_descending):
+        # Unscored applications last both ways (PostgreSQL would put NULLs first when descending).
+        score = F("overall_score").desc(nulls_last=True) if is_descending else F("overall_score").asc(nulls_last=True)
+        return queryset.order_by(score, "-applied_at", "-pk"), True
 
     def value_overall_score(self, value):
         return "" if value is None else f"{float(value):.2f}"
 
-    def render_days_in_stage(self, record):
+    def value_days_in_stage(self, record):
         return record.days_in_stage
 
-    def render_test(self, record):
+    def value_test(self, record):
         if not record.has_test:
-            return "—"
+            return ""
         return {True: "Passed", False: "Failed"}.get(record.test_passed, "Taken")
 
-    def value_test(self, record):
-        return self.render_test(record)
+    def value_screening_status(self, record):
+        return screening_status_label(record.screening_status)
 
 
 class HistoryTable(tables.Table):

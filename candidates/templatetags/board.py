@@ -2,7 +2,15 @@ from django import template
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
+from screening.models import PersonalityScreening
+
 register = template.Library()
+
+
+@register.filter
+def screening_status_label(status: str | None) -> str:
+    """The label of an annotated screening status (candidates.selectors.with_card_data)."""
+    return PersonalityScreening.Status(status).label if status else ""
 
 
 @register.simple_tag

@@ -10,7 +10,9 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from candidates.tables import ApplicationTable
 from dashboard.models import User
 from jobs.models import Job, JobShare
 from jobs.tables import JobTable
@@ -135,7 +137,7 @@ class TestJobList:
         html = response.content.decode()
         table = html[html.index("<table") : html.index("</table>")]
         header_count = table.count("<th ")
-        rows = table.split("<tbody>")[1].split("</tr>")[:-1]
+        rows = re.split(r"<tbody[^>]*>", table)[1].split("</tr>")[:-1]
         assert header_count == len(JobTable.base_columns)
         assert all(row.count("<td") == header_count for row in rows)
         assert titles(response)[0] == "Secret project lead" and titles(response)[-1] == empty.title
@@ -414,6 +416,36 @@ class TestJobDetail:
         exported = client.get(tab_url("candidates", job.pk), {"_export": "csv"})
         rows = list(csv.reader(io.StringIO(exported.content.decode())))
         assert len(rows) == 3  # header, app_own, Zed
+
+    def test_candidates_tab_rows_show_score_test_and_screening(self, client, org_world):
+        from screening.models import PersonalityScreening
+        from tests.factories import ResumeScoreFactory, TestLogFactory
+
+        job = org_world.job_own
+        scored = ApplicationFactory(job=job, candidate__name="Ana Scored")
+        ResumeScoreFactory(resume__application=scored, overall_score=6.45)
+        TestLogFactory(job=job, candidate=scored.candidate, passed=True)
+        instrument = PersonalityScreening._meta.get_field("instrument").related_model.objects.first()
+        PersonalityScreening.objects.create(
+            org=job.org,
+            candidate=scored.candidate,
+            job=job,
+            instrument=instrument,
+            token="t" * 48,
+            status=PersonalityScreening.Status.INVITED,
+            expires_at=timezone.now(),
+        )
+        client.force_login(org_world.recruiter)
+        response = client.get(tab_url("candidates", job.pk), {"sort": "-overall_score"})
+        html = response.content.decode()
+        table = html[html.index("<table") : html.index("</table>")]
+        rows = [re.sub(r"\s+", " ", row) for row in re.split(r"<tbody[^>]*>", table)[1].split("</tr>")[:-1]]
+        assert table.count("<th ") == len(ApplicationTable.base_columns)
+        assert all(row.count("<td") == len(ApplicationTable.base_columns) for row in rows)
+        assert "Ana Scored" in rows[0]
+        assert f'href="{reverse("candidates:detail", args=[scored.candidate_id])}"' in rows[0]
+        assert "<td>6.5</td>" in rows[0] and "<td>Passed</td>" in rows[0] and "<td>Invited</td>" in rows[0]
+        assert "<td>—</td>" in rows[-1] and "None" not in table
 
     @pytest.mark.parametrize(
         "tab, url_name",
