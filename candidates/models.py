@@ -51,7 +51,7 @@ class Candidate(models.Model):
         ]
         indexes = [
             models.Index(fields=["org", "-created_at"], name="candidate_org_created"),
-            models.Index(fields=["org", "name"], name="candidate_org_name"),
+            models.Index(fields=["org", "name", "id"], name="candidate_org_name_id"),
         ]
 
     def __str__(self) -> str:

@@ -7,9 +7,10 @@ from django.utils.html import format_html
 
 from candidates.models import Application, Candidate, StageChange
 from candidates.templatetags.board import screening_status_label
+from dashboard.pagination import RankThenLoadTable
 
 
-class ApplicationTable(tables.Table):
+class ApplicationTable(RankThenLoadTable):
     """Columns, sorting and export values of a job's candidates table; the rows are drawn
     by candidates/partials/application_table.html (as the jobs list draws its own)."""
 
@@ -88,7 +89,7 @@ class HistoryTable(tables.Table):
         return record.actor.name or record.actor.email
 
 
-class CandidateTable(tables.Table):
+class CandidateTable(RankThenLoadTable):
     name = tables.Column(linkify=("candidates:detail", {"candidate_id": tables.A("pk")}))
     email = tables.Column()
     location = tables.Column()

@@ -88,10 +88,10 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if "postgresql" in DATABASES["default"]["ENGINE"]:
     # Planner settings for an OLTP web app on SSDs: random reads cost about as much as
-    # sequential ones, and short page queries should not fan out into parallel workers
-    # that compete with other requests for the same cores.
+    # sequential ones, short page queries should not fan out into parallel workers that
+    # compete with other requests for the same cores, nor pay for JIT compilation.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = env.str(
-        "DB_SESSION_OPTIONS", default="-c random_page_cost=1.1 -c max_parallel_workers_per_gather=0"
+        "DB_SESSION_OPTIONS", default="-c random_page_cost=1.1 -c max_parallel_workers_per_gather=0 -c jit=off"
     )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0

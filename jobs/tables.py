@@ -2,10 +2,11 @@ from __future__ import annotations
 
 import django_tables2 as tables
 
+from dashboard.pagination import RankThenLoadTable
 from jobs.models import Job
 
 
-class JobTable(tables.Table):
+class JobTable(RankThenLoadTable):
     """Columns, sorting and export values of the jobs list.
 
     The page draws its rows with jobs/partials/job_table.html (in the order of

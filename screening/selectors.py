@@ -50,31 +50,6 @@ def ranked_resumes(*, job: Job, order: str = "score") -> QuerySet[Resume]:
     return queryset.ranked()
 
 
-class RankThenLoad:
-    """A paginable view of an ordered queryset that ranks on bare rows first.
-
-    Slicing runs one narrow query for the page's ids in order (only the tables the
-    ordering needs), then loads the full rows with their joins for those ids alone, so
-    a job with thousands of resumes joins its candidates and applications for one page,
-    not for every resume before sorting.
-    """
-
-    def __init__(self, queryset: QuerySet):
-        self.queryset = queryset
-        self.ordered = True
-
-    def count(self) -> int:
-        return self.queryset.count()
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, window: slice) -> list:
-        ids = list(self.queryset.values_list("pk", flat=True)[window])
-        by_id = {row.pk: row for row in self.queryset.filter(pk__in=ids).order_by()}
-        return [by_id[pk] for pk in ids if pk in by_id]
-
-
 def resume_history(*, resume: Resume) -> QuerySet[Resume]:
     if resume.candidate_id is None:
         return Resume.objects.none()

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dashboard import access
 from dashboard.access import member_required, staff_roles_required
+from dashboard.pagination import RankThenLoad
 from screening import selectors, services
 from screening.forms import ResumeReviewForm, ResumeUploadForm
 from screening.views import bound_data
@@ -26,7 +27,7 @@ def _htmx_partial(request, template: str, partial: str) -> str:
 def job_resumes(request, job_id: int):
     job = selectors.visible_job(request.user, job_id)
     order = request.GET.get("order") if request.GET.get("order") in selectors.RESUME_ORDERINGS else "score"
-    ranked = selectors.RankThenLoad(selectors.ranked_resumes(job=job, order=order))
+    ranked = RankThenLoad(selectors.ranked_resumes(job=job, order=order))
     page = Paginator(ranked, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "job": job,
