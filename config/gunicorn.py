@@ -1,6 +1,7 @@
 """gunicorn settings: `gunicorn -c config/gunicorn.py config.wsgi`. Every value can be
 overridden from the environment, so one file serves a laptop and a fleet."""
 
+import gc
 import multiprocessing
 import os
 
@@ -17,3 +18,10 @@ accesslog = "-"
 errorlog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms rid=%({x-request-id}o)s'
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def post_worker_init(worker):
+    # Django and every module are loaded by now and live as long as the worker. Out of the
+    # collector's sight, full collections no longer walk them: one used to add ~75 ms to
+    # whichever request it landed on.
+    gc.freeze()

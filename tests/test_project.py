@@ -56,3 +56,16 @@ def test_check_deploy_warns_without_encryption_keys():
         timeout=120,
     )
     assert "hireboard.W001" in result.stdout + result.stderr
+
+
+def test_gunicorn_config_loads_and_workers_freeze_what_they_loaded():
+    import gc
+    import runpy
+
+    config = runpy.run_path(str(Path(__file__).resolve().parents[1] / "config" / "gunicorn.py"))
+    assert config["workers"] >= 1 and config["timeout"] > 0
+    try:
+        config["post_worker_init"](worker=None)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
