@@ -95,7 +95,7 @@ class CandidateTable(RankThenLoadTable):
     location = tables.Column()
     source = tables.Column()
     applications_count = tables.Column(verbose_name="Applications")
-    created_at = tables.DateColumn(verbose_name="Added", format="Y-m-d")
+    created_at = tables.DateColumn(verbose_name="Added", format="Y-m-d", attrs={"td": {"class": "date"}})
 
     class Meta:
         model = Candidate
