@@ -26,6 +26,7 @@ from dashboard.models import Organization, User
 from jobs import services as job_services
 from jobs.models import Job, Stage
 
+from . import webhooks
 from .crypto import DecryptionError
 from .models import (
     DEFAULT_RATE_LIMITS,
@@ -561,13 +562,12 @@ def _claim(event_id: int, worker_id: str) -> tuple[str, SyncEvent | None]:
             and event.claimed_at > now - DELIVERY_LEASE
         ):
             return Outcome.BUSY, event
-        others = (
+        others = list(
             SyncEvent.objects.unscoped()
             .filter(application_id=event.application_id, status__in=SyncEvent.UNDELIVERED)
             .exclude(pk=event.pk)
             .values_list("sequence", "kind")
         )
-        others = list(others)
         if any(sequence < event.sequence for sequence, _ in others):
             return Outcome.WAITING, event
         if event.kind == SyncEvent.Kind.CANDIDATE_ERASED and _person_delivery_in_flight(event):
@@ -755,11 +755,12 @@ def _perform(event: SyncEvent, provider: ATSProvider) -> None:
     ref = _ref(link)
     if event.kind == SyncEvent.Kind.STAGE_MOVED:
         remote_stage = _remote_stage_for(job_link, event.payload["stage_id"])
-        # Record the intent first: the ATS's webhook for this very move may arrive before
-        # its HTTP answer, and must be recognised as our echo.
-        ApplicationLink.objects.unscoped().filter(pk=link.pk).update(
-            remote_stage_id=remote_stage, remote_disqualified=False
-        )
+        # The intent is recorded before sending (see ``_record_intent``, which ran at claim
+        # time); only a link created since then still needs it.
+        if link.remote_stage_id != remote_stage or link.remote_disqualified:
+            ApplicationLink.objects.unscoped().filter(pk=link.pk).update(
+                remote_stage_id=remote_stage, remote_disqualified=False
+            )
         if check_remote:
             state = provider.get_application(ref)
             if state.stage_id == remote_stage and not state.disqualified:
@@ -981,7 +982,7 @@ def process_webhook(*, webhook_event_id: int) -> str:
     if webhook_event is None or webhook_event.status != WebhookEvent.Status.RECEIVED:
         return "already processed"
     connection = webhook_event.connection
-    remote_id = _remote_application_id(connection, webhook_event.payload)
+    remote_id = webhooks.remote_application_id(connection.provider, webhook_event.payload)
     link = (
         ApplicationLink.objects.unscoped().filter(connection=connection, remote_id=remote_id).first()
         if remote_id
@@ -1001,15 +1002,3 @@ def process_webhook(*, webhook_event_id: int) -> str:
         status=status, result=result, processed_at=timezone.now()
     )
     return result
-
-
-def _remote_application_id(connection: AtsConnection, payload: dict[str, Any]) -> str:
-    if connection.provider == Provider.WORKABLE:
-        return str((payload.get("data") or {}).get("id", ""))
-    if connection.provider == Provider.GREENHOUSE:
-        return str(((payload.get("payload") or {}).get("application") or {}).get("id", ""))
-    if connection.provider == Provider.LEVER:
-        return str((payload.get("data") or {}).get("opportunityId", ""))
-    if connection.provider == Provider.ZOHO:
-        return f"{payload.get('candidate_id', '')}:{payload.get('job_id', '')}"
-    return ""

@@ -33,7 +33,6 @@ class WebhookRejected(Exception):
 class InboundEvent:
     event_id: str
     event_type: str
-    remote_application_id: str
     payload: dict[str, Any]
 
 
@@ -68,19 +67,17 @@ def _workable(connection: AtsConnection, body: bytes, headers: Any, now: float) 
     data = _json(body)
     fired_at = data.get("fired_at")
     _check_fresh(isoparse(fired_at).timestamp() if fired_at else None, now)
-    candidate = data.get("data") or {}
     event_id = str(data.get("id") or hashlib.sha256(body).hexdigest())
-    return InboundEvent(event_id, str(data.get("event_type", "")), str(candidate.get("id", "")), data)
+    return InboundEvent(event_id, str(data.get("event_type", "")), data)
 
 
 def _greenhouse(connection: AtsConnection, body: bytes, headers: Any, now: float) -> InboundEvent:
     if not greenhouse.verify_webhook(_secret(connection), body, headers):
         raise WebhookRejected(401, "Bad signature.")
     data = _json(body)
-    application = (data.get("payload") or {}).get("application") or {}
     # Greenhouse sends no timestamp: its event id is the replay guard.
     event_id = headers.get("Greenhouse-Event-ID") or hashlib.sha256(body).hexdigest()
-    return InboundEvent(event_id, str(data.get("action", "")), str(application.get("id", "")), data)
+    return InboundEvent(event_id, str(data.get("action", "")), data)
 
 
 def _lever(connection: AtsConnection, body: bytes, headers: Any, now: float) -> InboundEvent:
@@ -89,8 +86,7 @@ def _lever(connection: AtsConnection, body: bytes, headers: Any, now: float) -> 
         raise WebhookRejected(401, "Bad signature.")
     triggered_at = data.get("triggeredAt")
     _check_fresh(float(triggered_at) / 1000 if isinstance(triggered_at, int | float) else None, now)
-    opportunity = (data.get("data") or {}).get("opportunityId", "")
-    return InboundEvent(str(data["token"]), str(data.get("event", "")), str(opportunity), data)
+    return InboundEvent(str(data["token"]), str(data.get("event", "")), data)
 
 
 def _zoho(connection: AtsConnection, body: bytes, headers: Any, now: float) -> InboundEvent:
@@ -103,13 +99,9 @@ def _zoho(connection: AtsConnection, body: bytes, headers: Any, now: float) -> I
         raise WebhookRejected(401, "Bad token.")
     modified = params.get("modified_time")
     _check_fresh(float(modified) if modified and modified.isdigit() else None, now)
-    candidate_id, job_id = params.get("candidate_id", ""), params.get("job_id", "")
     event_id = params.get("event_id") or hashlib.sha256(body).hexdigest()
     return InboundEvent(
-        event_id,
-        params.get("event", "status_changed"),
-        f"{candidate_id}:{job_id}",
-        {k: v for k, v in params.items() if k != "token"},
+        event_id, params.get("event", "status_changed"), {k: v for k, v in params.items() if k != "token"}
     )
 
 
@@ -123,3 +115,16 @@ def parse(connection: AtsConnection, body: bytes, headers: Any, *, now: float | 
     if parser is None:
         raise WebhookRejected(404, "This provider sends no webhooks; changes are pulled.")
     return parser(connection, body, headers, time.time() if now is None else now)
+
+
+def remote_application_id(provider: str, payload: dict[str, Any]) -> str:
+    """Which remote application a stored event (``InboundEvent.payload``) is about."""
+    if provider == Provider.WORKABLE:
+        return str((payload.get("data") or {}).get("id", ""))
+    if provider == Provider.GREENHOUSE:
+        return str(((payload.get("payload") or {}).get("application") or {}).get("id", ""))
+    if provider == Provider.LEVER:
+        return str((payload.get("data") or {}).get("opportunityId", ""))
+    if provider == Provider.ZOHO:
+        return f"{payload.get('candidate_id', '')}:{payload.get('job_id', '')}"
+    return ""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import abc
 import email.utils
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -372,3 +372,9 @@ def iter_pages(fetch: Callable[[Any], tuple[list[Any], Any]], first_cursor: Any 
             return
         seen.add(next_cursor)
         cursor = next_cursor
+
+
+def on_jobs(states: Iterable[RemoteApplicationState], job_ids: list[str] | None) -> Iterator[RemoteApplicationState]:
+    """The states of applications on ``job_ids`` (all of them when it is ``None``): for
+    providers whose updated-since listing cannot filter by job itself."""
+    return (state for state in states if job_ids is None or state.job_id in job_ids)

@@ -27,6 +27,7 @@ from .base import (
     ResumeFile,
     default_error_message,
     iter_pages,
+    on_jobs,
 )
 
 
@@ -101,8 +102,15 @@ class GreenhouseProvider(ATSProvider):
             base_url, auth=(api_key, ""), timeout=timeout, error_message=error_message, throttle=throttle
         )
 
-    def _write(self, method: str, path: str, payload: dict[str, Any]) -> Any:
-        return self.http.json(method, path, json=payload, headers={"On-Behalf-Of": self.on_behalf_of})
+    def _write(self, method: str, path: str, **kwargs: Any) -> Any:
+        return self.http.json(method, path, headers={"On-Behalf-Of": self.on_behalf_of}, **kwargs)
+
+    @staticmethod
+    def _application_payload(job_id: str, stage_id: str | None) -> dict[str, Any]:
+        payload: dict[str, Any] = {"job_id": int(job_id)}
+        if stage_id:
+            payload["initial_stage_id"] = int(stage_id)
+        return payload
 
     def _paged(self, path: str, params: dict[str, Any]) -> Iterator[dict[str, Any]]:
         def fetch(next_url: str | None) -> tuple[list[dict[str, Any]], str | None]:
@@ -171,17 +179,12 @@ class GreenhouseProvider(ATSProvider):
     def iter_applications_updated_since(
         self, since: datetime, job_ids: list[str] | None = None
     ) -> Iterator[RemoteApplicationState]:
-        for application in self._paged("/applications", {"last_activity_after": since.isoformat()}):
-            state = self._state(application)
-            if job_ids is None or state.job_id in job_ids:
-                yield state
+        applications = self._paged("/applications", {"last_activity_after": since.isoformat()})
+        return on_jobs(map(self._state, applications), job_ids)
 
     def create_candidate(
         self, *, candidate: CandidateData, resume: ResumeFile | None, job_id: str, stage_id: str | None = None
     ) -> RemoteCandidate:
-        application: dict[str, Any] = {"job_id": int(job_id)}
-        if stage_id:
-            application["initial_stage_id"] = int(stage_id)
         payload: dict[str, Any] = {
             "first_name": candidate.first_name,
             "last_name": candidate.last_name,
@@ -189,16 +192,16 @@ class GreenhouseProvider(ATSProvider):
             "phone_numbers": [{"value": candidate.phone, "type": "mobile"}] if candidate.phone else [],
             "addresses": [{"value": candidate.location, "type": "home"}] if candidate.location else [],
             "website_addresses": [{"value": url, "type": "personal"} for url in candidate.links],
-            "applications": [application],
+            "applications": [self._application_payload(job_id, stage_id)],
         }
-        created = self._write("POST", "/candidates", payload)
+        created = self._write("POST", "/candidates", json=payload)
         candidate_id = str(created["id"])
         application_ids = created.get("application_ids") or [item["id"] for item in created.get("applications", [])]
         if resume is not None:
             self._write(
                 "POST",
                 f"/candidates/{candidate_id}/attachments",
-                {
+                json={
                     "filename": resume.filename,
                     "type": "resume",
                     "content": base64.b64encode(resume.content).decode(),
@@ -218,10 +221,8 @@ class GreenhouseProvider(ATSProvider):
     ) -> ApplicationRef:
         if candidate.application_id and candidate.job_id == str(job_id):
             return ApplicationRef(id=candidate.application_id, candidate_id=candidate.id, job_id=str(job_id))
-        payload: dict[str, Any] = {"job_id": int(job_id)}
-        if stage_id:
-            payload["initial_stage_id"] = int(stage_id)
-        created = self._write("POST", f"/candidates/{candidate.id}/applications", payload)
+        payload = self._application_payload(job_id, stage_id)
+        created = self._write("POST", f"/candidates/{candidate.id}/applications", json=payload)
         return ApplicationRef(id=str(created["id"]), candidate_id=candidate.id, job_id=str(job_id))
 
     def move_application(self, *, application: ApplicationRef, stage_id: str) -> None:
@@ -232,7 +233,7 @@ class GreenhouseProvider(ATSProvider):
         self._write(
             "POST",
             f"/applications/{application.id}/move",
-            {"from_stage_id": int(current.stage_id), "to_stage_id": int(stage_id)},
+            json={"from_stage_id": int(current.stage_id), "to_stage_id": int(stage_id)},
         )
 
     def disqualify(self, *, application: ApplicationRef, reason: str) -> None:
@@ -240,19 +241,14 @@ class GreenhouseProvider(ATSProvider):
         chosen = self.choose_reason(reason)
         if chosen is not None:
             payload["rejection_reason_id"] = int(chosen.id)
-        self._write("POST", f"/applications/{application.id}/reject", payload)
+        self._write("POST", f"/applications/{application.id}/reject", json=payload)
 
     def add_note(self, *, application: ApplicationRef, body: str) -> None:
         payload = {"user_id": int(self.on_behalf_of), "body": body, "visibility": "admin_only"}
-        self._write("POST", f"/candidates/{application.candidate_id}/activity_feed/notes", payload)
+        self._write("POST", f"/candidates/{application.candidate_id}/activity_feed/notes", json=payload)
 
     def erase_candidate(self, *, candidate_ref: str) -> None:
-        self.http.json(
-            "PUT",
-            f"/candidates/{candidate_ref}/anonymize",
-            params={"fields": ",".join(ANONYMIZE_FIELDS)},
-            headers={"On-Behalf-Of": self.on_behalf_of},
-        )
+        self._write("PUT", f"/candidates/{candidate_ref}/anonymize", params={"fields": ",".join(ANONYMIZE_FIELDS)})
 
 
 def sign_webhook(secret: str, body: bytes) -> str:

@@ -26,6 +26,7 @@ from .base import (
     RemoteStage,
     ResumeFile,
     iter_pages,
+    on_jobs,
 )
 
 
@@ -59,6 +60,14 @@ class LeverProvider(ATSProvider):
 
     def _write(self, method: str, path: str, **kwargs: Any) -> Any:
         return self.http.json(method, path, params={"perform_as": self.perform_as}, **kwargs)
+
+    @staticmethod
+    def _opportunity(*, name: str, email: str, job_id: str, stage_id: str | None) -> dict[str, Any]:
+        """The JSON body of ``POST /opportunities`` for a person applying to one posting."""
+        payload: dict[str, Any] = {"name": name, "emails": [email], "postings": [job_id], "origin": "applied"}
+        if stage_id:
+            payload["stage"] = stage_id
+        return payload
 
     def test_connection(self) -> str:
         users = self.http.json("GET", "/users", params={"limit": 1}).get("data", [])
@@ -119,47 +128,35 @@ class LeverProvider(ATSProvider):
     ) -> Iterator[RemoteApplicationState]:
         # UNCONFIRMED filter name: ``updated_at_start`` (ms since epoch).
         params = {"updated_at_start": int(since.timestamp() * 1000), "expand": "applications"}
-        for opportunity in self._paged("/opportunities", params):
-            state = self._state(opportunity)
-            if job_ids is None or state.job_id in job_ids:
-                yield state
+        return on_jobs(map(self._state, self._paged("/opportunities", params)), job_ids)
 
     def create_candidate(
         self, *, candidate: CandidateData, resume: ResumeFile | None, job_id: str, stage_id: str | None = None
     ) -> RemoteCandidate:
-        fields: list[tuple[str, str]] = [
-            ("name", candidate.name),
-            ("emails[]", candidate.email),
-            ("postings[]", job_id),
-            ("origin", "applied"),
-        ]
-        if candidate.phone:
-            fields += [("phones[0][type]", "mobile"), ("phones[0][value]", candidate.phone)]
-        if candidate.headline:
-            fields.append(("headline", candidate.headline))
-        if candidate.location:
-            fields.append(("location", candidate.location))
-        fields += [("links[]", url) for url in candidate.links]
-        if stage_id:
-            fields.append(("stage", stage_id))
-        files = None
-        if resume is not None:
-            # The docs name the part ``resumeFile``; lever-data-api-go sends ``resume``: UNCONFIRMED.
-            files = {"resumeFile": (resume.filename, resume.content, resume.content_type)}
-        if files is None:
+        if resume is None:
             # requests only sends multipart when files are present; JSON is equally accepted.
-            payload: dict[str, Any] = {
-                "name": candidate.name,
-                "emails": [candidate.email],
-                "postings": [job_id],
-                "origin": "applied",
-            }
+            payload = self._opportunity(name=candidate.name, email=candidate.email, job_id=job_id, stage_id=stage_id)
             if candidate.phone:
                 payload["phones"] = [{"type": "mobile", "value": candidate.phone}]
-            if stage_id:
-                payload["stage"] = stage_id
             body = self._write("POST", "/opportunities", json=payload)
         else:
+            fields: list[tuple[str, str]] = [
+                ("name", candidate.name),
+                ("emails[]", candidate.email),
+                ("postings[]", job_id),
+                ("origin", "applied"),
+            ]
+            if candidate.phone:
+                fields += [("phones[0][type]", "mobile"), ("phones[0][value]", candidate.phone)]
+            if candidate.headline:
+                fields.append(("headline", candidate.headline))
+            if candidate.location:
+                fields.append(("location", candidate.location))
+            fields += [("links[]", url) for url in candidate.links]
+            if stage_id:
+                fields.append(("stage", stage_id))
+            # The docs name the part ``resumeFile``; lever-data-api-go sends ``resume``: UNCONFIRMED.
+            files = {"resumeFile": (resume.filename, resume.content, resume.content_type)}
             body = self._write("POST", "/opportunities", data=fields, files=files)
         opportunity = body["data"]
         return RemoteCandidate(
@@ -176,14 +173,7 @@ class LeverProvider(ATSProvider):
         if candidate.application_id and candidate.job_id == job_id:
             return ApplicationRef(id=candidate.application_id, candidate_id=candidate.id, job_id=job_id)
         # Lever dedupes on email: a new opportunity with the same email joins the same contact.
-        payload: dict[str, Any] = {
-            "name": candidate.name,
-            "emails": [candidate.email],
-            "postings": [job_id],
-            "origin": "applied",
-        }
-        if stage_id:
-            payload["stage"] = stage_id
+        payload = self._opportunity(name=candidate.name, email=candidate.email, job_id=job_id, stage_id=stage_id)
         opportunity = self._write("POST", "/opportunities", json=payload)["data"]
         return ApplicationRef(
             id=opportunity["id"], candidate_id=opportunity.get("contact", candidate.id), job_id=job_id

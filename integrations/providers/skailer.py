@@ -37,6 +37,7 @@ from .base import (
     RemoteStage,
     ResumeFile,
     iter_pages,
+    on_jobs,
 )
 
 SOURCE_NAME = "Hireboard"
@@ -161,10 +162,8 @@ class SkailerProvider(ATSProvider):
     def iter_applications_updated_since(
         self, since: datetime, job_ids: list[str] | None = None
     ) -> Iterator[RemoteApplicationState]:
-        for candidate in self._search("/candidates/search", {"updated_after": since.isoformat()}):
-            state = self._state(candidate)
-            if job_ids is None or state.job_id in job_ids:
-                yield state
+        candidates = self._search("/candidates/search", {"updated_after": since.isoformat()})
+        return on_jobs(map(self._state, candidates), job_ids)
 
     # ---- steps 4-6: CV, applicant, candidate on the job -------------------------------------------
 

@@ -29,6 +29,7 @@ from .base import (
     RemoteStage,
     ResumeFile,
     iter_pages,
+    on_jobs,
 )
 
 
@@ -151,10 +152,7 @@ class WorkableProvider(ATSProvider):
         self, since: datetime, job_ids: list[str] | None = None
     ) -> Iterator[RemoteApplicationState]:
         params = {"updated_after": since.isoformat(), "limit": self.page_size}
-        for candidate in self._paged("/candidates", "candidates", params):
-            state = self._state(candidate)
-            if job_ids is None or state.job_id in job_ids:
-                yield state
+        return on_jobs(map(self._state, self._paged("/candidates", "candidates", params)), job_ids)
 
     # ---- writes ------------------------------------------------------------------
 
