@@ -3,6 +3,7 @@ from django import forms
 from candidates.models import Application
 from screening.models import Instrument
 from screening.parsing.validation import ACCEPTED_DESCRIPTION
+from screening.testlogs import MAX_CSV_BYTES
 
 ACCEPT_ATTRIBUTE = ".pdf,.docx,.doc,.rtf,.txt,.odt"
 
@@ -88,7 +89,7 @@ class TestLogCsvForm(forms.Form):
         cleaned = super().clean()
         upload = cleaned.get("file")
         if upload:
-            if upload.size > 2 * 1024 * 1024:
+            if upload.size > MAX_CSV_BYTES:
                 raise forms.ValidationError("The file is larger than 2 MB.")
             raw = upload.read()
             try:

@@ -49,7 +49,7 @@ def job_upload(request, job_id: int):
     form = ResumeUploadForm(*bound_data(request))
     if request.method == "POST" and form.is_valid():
         results = services.ingest_resume_batch(job=job, files=form.cleaned_data["files"], actor=request.user)
-    context = {"job": job, "form": form, "results": results, **_progress_context(job, results or [])}
+    context = {"job": job, "form": form, "results": results, **_progress_context(results or [])}
     template = "screening/job_upload.html"
     if request.htmx and request.method == "POST":
         template += "#results"
@@ -60,7 +60,7 @@ def job_upload(request, job_id: int):
 MAX_POLLED_IDS = 200
 
 
-def _progress_context(job, results) -> dict:
+def _progress_context(results) -> dict:
     accepted = [result for result in results if result.resume is not None]
     return {
         "accepted": accepted,
@@ -81,7 +81,7 @@ def upload_status(request, job_id: int):
         services.UploadResult(file_name=resume.original_name, resume=resume) for resume in resumes.order_by("pk")
     ]
     return TemplateResponse(
-        request, "screening/partials/upload_progress.html", {"job": job, **_progress_context(job, results)}
+        request, "screening/partials/upload_progress.html", {"job": job, **_progress_context(results)}
     )
 
 

@@ -70,7 +70,7 @@ def screening_invite(request, job_id: int):
     return _back_to_tab(request, job)
 
 
-def _change(request, screening_id: int, action):
+def _change(request, screening_id: int, action, success_message: str):
     screening = selectors.visible_screening(request.user, screening_id)
     access.require(
         access.can_invite_screening(request.user, screening.job), "You cannot manage screenings for this job."
@@ -80,25 +80,25 @@ def _change(request, screening_id: int, action):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return _back_to_tab(request, screening.job, status=400)
+    messages.success(request, success_message)
     return _back_to_tab(request, screening.job)
 
 
 @staff_roles_required
 @require_POST
 def screening_resend(request, screening_id: int):
-    response = _change(request, screening_id, services.resend_screening_invite)
-    if response.status_code < 400:
-        messages.success(request, "A new link was sent; the previous one no longer works.")
-    return response
+    return _change(
+        request,
+        screening_id,
+        services.resend_screening_invite,
+        "A new link was sent; the previous one no longer works.",
+    )
 
 
 @staff_roles_required
 @require_POST
 def screening_revoke(request, screening_id: int):
-    response = _change(request, screening_id, services.revoke_screening)
-    if response.status_code < 400:
-        messages.success(request, "The invitation was revoked.")
-    return response
+    return _change(request, screening_id, services.revoke_screening, "The invitation was revoked.")
 
 
 @member_required

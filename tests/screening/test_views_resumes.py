@@ -10,18 +10,33 @@ from tests.screening.conftest import resume_upload
 HTMX = {"HX-Request": "true"}
 
 
+def scored_resume(
+    job,
+    *,
+    overall_score,
+    skills_score,
+    work_exp_score=0,
+    projects_score=0,
+    education_score=0,
+    certifications_score=0,
+):
+    """A resume on the job, scored with exactly these parts (the rest zero)."""
+    resume = ResumeFactory(application=ApplicationFactory(job=job))
+    ResumeScoreFactory(
+        resume=resume,
+        overall_score=overall_score,
+        skills_score=skills_score,
+        work_exp_score=work_exp_score,
+        projects_score=projects_score,
+        education_score=education_score,
+        certifications_score=certifications_score,
+    )
+    return resume
+
+
 def make_ranked(job, count):
     for index in range(count):
-        resume = ResumeFactory(application=ApplicationFactory(job=job))
-        ResumeScoreFactory(
-            resume=resume,
-            overall_score=index % 10,
-            skills_score=index % 10,
-            work_exp_score=0,
-            projects_score=0,
-            education_score=0,
-            certifications_score=0,
-        )
+        scored_resume(job, overall_score=index % 10, skills_score=index % 10)
 
 
 @pytest.mark.parametrize(
@@ -54,19 +69,9 @@ def test_resumes_tab_is_a_partial_for_htmx_and_a_page_without(client, org_world)
 
 def test_resumes_are_ranked_by_score_or_date(client, org_world):
     job = org_world.job_own
-    low = ResumeFactory(application=ApplicationFactory(job=job))
-    ResumeScoreFactory(
-        resume=low,
-        overall_score=2,
-        skills_score=2,
-        work_exp_score=0,
-        projects_score=0,
-        education_score=0,
-        certifications_score=0,
-    )
-    high = ResumeFactory(application=ApplicationFactory(job=job))
-    ResumeScoreFactory(
-        resume=high,
+    low = scored_resume(job, overall_score=2, skills_score=2)
+    high = scored_resume(
+        job,
         overall_score=9,
         skills_score=3,
         work_exp_score=3,
