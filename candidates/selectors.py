@@ -85,6 +85,16 @@ def board_for_job(*, user: User, job: Job, per_column: int = BOARD_PAGE_SIZE) ->
     return list(columns.values())
 
 
+def board_context(*, user: User, job: Job) -> dict[str, Any]:
+    """The board partial's columns, the stages its move forms offer, and the total."""
+    columns = board_for_job(user=user, job=job)
+    return {
+        "columns": columns,
+        "stages": [column.stage for column in columns],
+        "board_total": sum(column.count for column in columns),
+    }
+
+
 def stage_cards(*, user: User, job: Job, stage: Stage, offset: int, limit: int = BOARD_PAGE_SIZE) -> list[Application]:
     queryset = with_card_data(job_applications(user=user, job=job).filter(stage=stage)).order_by(*CARD_ORDER)
     return attach_sync_status(list(queryset[offset : offset + limit]))
@@ -143,7 +153,6 @@ def candidate_profile(*, user: User, candidate: Candidate) -> dict[str, Any]:
             .order_by("-applied_at")
         )
     )
-    visible_jobs = Job.objects.visible_to(user).values("pk")
     return {
         "applications": applications,
         "resumes": Resume.objects.visible_to(user)
@@ -154,12 +163,12 @@ def candidate_profile(*, user: User, candidate: Candidate) -> dict[str, Any]:
         "screenings": PersonalityScreening.objects.visible_to(user)
         .filter(candidate=candidate)
         .select_related("job", "instrument"),
-        "notes": candidate_notes(user=user, candidate=candidate, visible_jobs=visible_jobs),
+        "notes": candidate_notes(user=user, candidate=candidate),
     }
 
 
-def candidate_notes(*, user: User, candidate: Candidate, visible_jobs=None) -> QuerySet[Note]:
-    visible_jobs = visible_jobs if visible_jobs is not None else Job.objects.visible_to(user).values("pk")
+def candidate_notes(*, user: User, candidate: Candidate) -> QuerySet[Note]:
+    visible_jobs = Job.objects.visible_to(user).values("pk")
     return (
         Note.objects.visible_to(user)
         .filter(candidate=candidate)

@@ -57,12 +57,11 @@ def find_or_create_candidate(
             candidate = Candidate.objects.select_for_update().get(org=org, email__iexact=email)
     if update_existing:
         changed = [field for field, value in profile.items() if value and getattr(candidate, field) != value]
+        for field in changed:
+            setattr(candidate, field, profile[field])
         if name.strip() and not candidate.name:
             candidate.name = name.strip()
             changed.append("name")
-        for field in changed:
-            if field != "name":
-                setattr(candidate, field, profile[field])
         if changed:
             candidate.save(update_fields=[*changed, "updated_at"])
     return candidate, False

@@ -134,12 +134,9 @@ def bulk_move(request, job_id: int):
         else:
             messages.success(request, f"Moved {moved} candidate{'s' if moved != 1 else ''} to {stage.name}.")
     if request.htmx:
-        columns = selectors.board_for_job(user=request.user, job=job)
         context = {
             "job": job,
-            "columns": columns,
-            "stages": [column.stage for column in columns],
-            "board_total": sum(column.count for column in columns),
+            **selectors.board_context(user=request.user, job=job),
             "can_move": True,
             "oob_messages": True,
         }

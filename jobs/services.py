@@ -109,12 +109,16 @@ def create_job(
     return job
 
 
+def _scoring_criteria(job: Job) -> tuple:
+    return (list(job.must_have_skills), job.min_experience, job.max_experience, job.score_weight.as_dict())
+
+
 @transaction.atomic
 def update_job(*, job: Job, actor: User, weights: dict[str, Any] | None = None, **fields: Any) -> tuple[Job, bool]:
     """Returns the job and whether its scoring criteria changed (so resumes need rescoring)."""
     access.require(access.can_edit_job(actor, job), "You cannot edit this job.")
     job = Job.objects.select_for_update().get(pk=job.pk)
-    criteria_before = (list(job.must_have_skills), job.min_experience, job.max_experience, job.score_weight.as_dict())
+    criteria_before = _scoring_criteria(job)
     if "pipeline" in fields:
         pipeline = fields.pop("pipeline")
         if pipeline.pk != job.pipeline_id:
@@ -129,8 +133,7 @@ def update_job(*, job: Job, actor: User, weights: dict[str, Any] | None = None, 
             setattr(job.score_weight, name, value)
         job.score_weight.save()
     job.save()
-    criteria_after = (list(job.must_have_skills), job.min_experience, job.max_experience, job.score_weight.as_dict())
-    return job, criteria_before != criteria_after
+    return job, criteria_before != _scoring_criteria(job)
 
 
 @transaction.atomic

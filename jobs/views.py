@@ -121,20 +121,20 @@ def job_edit(request, job_id: int):
     return render_page(request, "jobs/form.html", _form_context(form, job=job), status=status)
 
 
+def _application_filter(request, job) -> ApplicationFilter:
+    applications = candidate_selectors.applications_table(user=request.user, job=job)
+    return ApplicationFilter(request.GET or None, queryset=applications, job=job)
+
+
 def _tab_context(request, job, tab: str) -> dict:
     user = request.user
     if tab == "board":
-        columns = candidate_selectors.board_for_job(user=user, job=job)
         return {
-            "columns": columns,
-            "stages": [column.stage for column in columns],
-            "board_total": sum(column.count for column in columns),
+            **candidate_selectors.board_context(user=user, job=job),
             "can_move": access.can_move_stage(user, job),
         }
     if tab == "candidates":
-        application_filter = ApplicationFilter(
-            request.GET or None, queryset=candidate_selectors.applications_table(user=user, job=job), job=job
-        )
+        application_filter = _application_filter(request, job)
         table = ApplicationTable(application_filter.qs)
         RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
         return {"filter": application_filter, "table": table}
@@ -157,10 +157,8 @@ def job_detail(request, job_id: int, tab: str = "board"):
         raise Http404("No such tab.")
     job = get_visible_or_404(selectors.job_for_detail(user=request.user), pk=job_id)
     if tab == "candidates" and request.GET.get("_export") in EXPORT_FORMATS:
-        application_filter = ApplicationFilter(
-            request.GET, queryset=candidate_selectors.applications_table(user=request.user, job=job), job=job
-        )
-        return export_response(request, ApplicationTable(application_filter.qs), f"job-{job.pk}-candidates")
+        table = ApplicationTable(_application_filter(request, job).qs)
+        return export_response(request, table, f"job-{job.pk}-candidates")
     context = {
         "job": job,
         "tab": tab,
