@@ -29,9 +29,6 @@ class RankThenLoad:
     def count(self) -> int:
         return self.queryset.count()
 
-    def __len__(self) -> int:
-        return self.count()
-
     def __getitem__(self, window: slice) -> list:
         return rank_then_load(self.queryset, window)
 
